@@ -1,0 +1,149 @@
+"""The ``customs`` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from customs.settings import Settings
+
+app = typer.Typer(
+    help="Data Customs: classify, decide and route personal information crossing the Greater Bay Area.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+topics_app = typer.Typer(help="Kafka topics of the gateway.", no_args_is_help=True)
+policy_app = typer.Typer(help="Policy files: check them before they go live.", no_args_is_help=True)
+app.add_typer(topics_app, name="topics")
+app.add_typer(policy_app, name="policy")
+
+PolicyOption = Annotated[
+    str | None, typer.Option("--policy", help="Policy file or preset (gba-default, mask-all); default from settings")
+]
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def detect(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file: one JSON object per line", exists=True)],
+) -> None:
+    """Print the personal information found in each record, one JSON line per input line, in order."""
+    from customs.offline import run_detect
+
+    settings = _settings()
+    run_detect(file, settings, sys.stdout)
+
+
+@app.command()
+def scan(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file: one JSON object per line", exists=True)],
+    out: Annotated[Path, typer.Option("--out", help="Directory for allow/mask/quarantine/decisions.jsonl")],
+    policy: PolicyOption = None,
+    source: Annotated[str | None, typer.Option(help="Flow: source organisation id")] = None,
+    destination: Annotated[str | None, typer.Option(help="Flow: destination organisation id")] = None,
+    purpose: Annotated[str | None, typer.Option(help="Flow: purpose of the transfer")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Record date for contract checks (YYYY-MM-DD; default today)")
+    ] = None,
+) -> None:
+    """Dry run: route a file of records exactly as the stream would, into files."""
+    from customs.offline import run_scan
+    from rules.policy import PolicyError, load_policy
+
+    settings = _settings()
+    try:
+        active = load_policy(policy or settings.policy)
+    except PolicyError as exc:
+        _fail(str(exc))
+        return
+    record_date = date.fromisoformat(on) if on else datetime.now(UTC).date()
+    counts = run_scan(file, out, settings, active, (source, destination, purpose), record_date)
+    summary = ", ".join(f"{name} {counts.get(name, 0)}" for name in ("allow", "mask", "quarantine"))
+    typer.echo(f"scanned {sum(counts.values())} records with policy {active.name} ({active.version}): {summary}", err=True)
+    typer.echo(f"wrote {out}/allow.jsonl, mask.jsonl, quarantine.jsonl, decisions.jsonl", err=True)
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create the inbound and output topics (idempotent)."""
+    from streams.topics import create_topics
+
+    settings = _settings()
+    for result in create_topics(settings):
+        state = "created" if result.created else "exists"
+        typer.echo(f"{state:8} {result.name} ({result.partitions} partitions)")
+
+
+@app.command()
+def worker() -> None:
+    """Run a gateway worker (a Faust app, exactly once) until interrupted."""
+    from customs.factory import build_inspector
+    from rules.policy import PolicyError
+    from streams.worker import run_worker
+
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    try:
+        inspector = build_inspector(settings)
+    except PolicyError as exc:
+        _fail(str(exc))
+        return
+    run_worker(settings, inspector)
+
+
+@app.command()
+def feed(
+    count: Annotated[int, typer.Option(help="Records to publish; 0 means until interrupted")] = 1000,
+    rate: Annotated[float, typer.Option(help="Records per second; 0 means flat out")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic generator")] = 0,
+    avro_share: Annotated[float, typer.Option(help="Share of bank records sent as Avro")] = 0.5,
+) -> None:
+    """Publish synthetic GBA records (TCM visits, bank credit, insurance claims, supply chain, malformed)."""
+    from load.feed import publish
+
+    settings = _settings()
+    sent = publish(settings, count=count, rate=rate, seed=seed, avro_share=avro_share)
+    typer.echo(f"published {sent} records to {settings.inbound_topic_names[0]}", err=True)
+
+
+@app.command()
+def demo(
+    rate: Annotated[float, typer.Option(help="Demo feed rate, records per second")] = 50.0,
+) -> None:
+    """The main job: topics, a worker, a synthetic feed and a live count per decision (needs a broker)."""
+    from customs.demo import run_demo
+
+    run_demo(_settings(), rate)
+
+
+@policy_app.command("check")
+def policy_check(file: Annotated[str, typer.Argument(help="Policy file or preset name")]) -> None:
+    """Validate a policy file; errors name the file, line and field."""
+    from rules.policy import PolicyError, load_policy
+
+    try:
+        active = load_policy(file)
+    except PolicyError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(
+        f"ok: policy {active.name} version {active.version}: "
+        f"{len(active.flows)} flows, {len(active.rules)} rules, {len(active.organisations)} organisations"
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,135 @@
+"""Customs inspection of one record: decode → classify → decide → desensitise → what to publish.
+
+The stream worker and the offline ``scan`` both call ``Inspector.inspect``; it never raises for a
+bad record: whatever cannot be handled becomes a quarantine verdict with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from detectors.classify import Classifier
+from detectors.finding import Finding
+from rules.decide import decide
+from rules.decision import Action, Decision, FlowContext
+from rules.desensitise import desensitise
+from rules.policy import Policy
+from rules.reasons import Reason
+from streams import headers as h
+from streams.codec import Codec, DecodeError
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    decision: Decision
+    value: bytes  # the record as it is published
+    headers: tuple[tuple[str, bytes], ...]
+    findings: tuple[Finding, ...]
+    digest: str  # sha256 hex of the original value
+    detail: str | None = None
+
+    @property
+    def action(self) -> Action:
+        return self.decision.action
+
+    def audit_event(self, origin: Origin, flow: FlowContext) -> dict[str, object]:
+        """The audit entry: decision, reasons, entity counts and digests — never a raw value."""
+        return {
+            "type": "decision",
+            **self.decision.to_json(),
+            "detail": self.detail,
+            "origin": {"topic": origin.topic, "partition": origin.partition, "offset": origin.offset},
+            "timestamp_ms": origin.timestamp_ms,
+            "source": flow.source,
+            "destination": flow.destination,
+            "purpose": flow.purpose,
+            "entities": dict(sorted(Counter(f.entity for f in self.findings).items())),
+            "digest_in": self.digest,
+            "digest_out": hashlib.sha256(self.value).hexdigest(),
+        }
+
+
+def flow_context(headers: dict[str, str], record_date: date) -> FlowContext:
+    return FlowContext(
+        source=headers.get(h.SOURCE),
+        destination=headers.get(h.DESTINATION),
+        purpose=headers.get(h.PURPOSE),
+        record_date=record_date,
+        important_data=headers.get(h.IMPORTANT_DATA, "").strip().lower() in {"true", "1", "yes"},
+    )
+
+
+class Inspector:
+    def __init__(
+        self,
+        classifier: Classifier,
+        codec: Codec,
+        policy: Callable[[], Policy],
+        pseudonym_key: bytes,
+    ) -> None:
+        self.classifier = classifier
+        self.codec = codec
+        self.policy = policy  # called once per record, so a reload takes effect between records
+        self.pseudonym_key = pseudonym_key
+
+    def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
+        policy = self.policy()
+        value = raw or b""
+        digest = hashlib.sha256(value).hexdigest()
+        try:
+            decoded = self.codec.decode(raw)
+        except DecodeError as exc:
+            decision = Decision(Action.QUARANTINE, (Reason.DECODE_ERROR,), (), policy.version)
+            return self._verdict(decision, value, (), digest, origin, exc.detail)
+        try:
+            findings = self.classifier.classify(decoded.record)
+            decision = decide(decoded.record, findings, flow, policy)
+            out = value
+            if decision.action is Action.MASK:
+                masked = desensitise(decoded.record, decision.masks, self.pseudonym_key)
+                out = self.codec.encode(masked, decoded)
+        except Exception as exc:  # a bug or a policy it cannot apply must not stop the stream
+            decision = Decision(Action.QUARANTINE, (Reason.POLICY_ERROR,), (), policy.version)
+            return self._verdict(decision, value, (), digest, origin, type(exc).__name__)
+        return self._verdict(decision, out, tuple(findings), digest, origin, None)
+
+    @staticmethod
+    def _verdict(
+        decision: Decision,
+        value: bytes,
+        findings: tuple[Finding, ...],
+        digest: str,
+        origin: Origin,
+        detail: str | None,
+    ) -> Verdict:
+        headers = [
+            (h.DECISION, decision.action.value),
+            (h.REASONS, ",".join(decision.reasons)),
+            (h.RULES, ",".join(decision.rule_ids)),
+            (h.POLICY_VERSION, decision.policy_version),
+            (h.ORIGIN_TOPIC, origin.topic),
+            (h.ORIGIN_PARTITION, str(origin.partition)),
+            (h.ORIGIN_OFFSET, str(origin.offset)),
+            (h.DIGEST, digest),
+        ]
+        if detail:
+            headers.append((h.DETAIL, detail))
+        encoded = tuple((k, v.encode("utf-8")) for k, v in headers)
+        return Verdict(decision, value, encoded, findings, digest, detail)
+
+
+def audit_bytes(event: dict[str, object]) -> bytes:
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,81 @@
+"""The one settings object. No other code reads the environment.
+
+Every field can be set as an environment variable ``CUSTOMS_<FIELD>`` (for example
+``CUSTOMS_BOOTSTRAP_SERVERS=127.0.0.1:9092``) or in a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CUSTOMS_", env_file=".env", extra="ignore")
+
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,...]")
+    app_id: str = Field("data-customs", description="Faust app id: the consumer group and transactional ids")
+    topic_prefix: str = Field("customs.", description="Prefix of every topic name below")
+    inbound_topics: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["inbound"], description="Inbound topic names (comma-separated)"
+    )
+    allow_topic: str = "allow"
+    mask_topic: str = "mask"
+    quarantine_topic: str = "quarantine"
+    audit_topic: str = "audit"
+    partitions: int = Field(4, ge=1, description="Partitions of every customs topic (all must match)")
+    replication_factor: int = Field(1, ge=1)
+    policy: str = Field("gba-default", description="Policy file, or a preset: gba-default, mask-all")
+    pseudonym_key: SecretStr | None = Field(None, description="Secret for keyed pseudonyms (HMAC-SHA256)")
+    pseudonym_key_file: Path = Field(
+        REPO_ROOT / "var" / "secrets" / "pseudonym.key",
+        description="File holding the pseudonym secret; created with a random key if missing",
+    )
+    schemas_dir: Path = Field(REPO_ROOT / "schemas", description="Avro schemas and their local ids")
+    max_record_bytes: int = Field(262_144, ge=1, description="Larger records are quarantined")
+    max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
+    score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
+    classify_threads: int = Field(1, ge=1, description="Threads running classification beside the event loop")
+    log_level: str = "info"
+
+    @field_validator("inbound_topics", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    @property
+    def inbound_topic_names(self) -> list[str]:
+        return [self.topic(name) for name in self.inbound_topics]
+
+    @property
+    def output_topic_names(self) -> dict[str, str]:
+        return {
+            "allow": self.topic(self.allow_topic),
+            "mask": self.topic(self.mask_topic),
+            "quarantine": self.topic(self.quarantine_topic),
+            "audit": self.topic(self.audit_topic),
+        }
+
+    @cached_property
+    def pseudonym_secret(self) -> bytes:
+        """The pseudonym key: from the setting, else from the key file (made once, mode 0600)."""
+        if self.pseudonym_key is not None:
+            return self.pseudonym_key.get_secret_value().encode()
+        path = self.pseudonym_key_file
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()

@@ -1,0 +1,58 @@
+"""Classify a structured record: every string field through the analyzer, overlaps resolved."""
+
+from __future__ import annotations
+
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+
+from detectors.engine import build_analyzer
+from detectors.finding import Finding
+from detectors.recognizers import LANGUAGE, GbaRecognizer
+from detectors.walker import JsonValue, walk_strings
+
+DEFAULT_THRESHOLD = 0.5
+
+
+def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Keep the strongest of overlapping spans: higher score first, then the longer span."""
+    ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start))
+    kept: list[RecognizerResult] = []
+    for result in ranked:
+        if all(result.end <= other.start or result.start >= other.end for other in kept):
+            kept.append(result)
+    return sorted(kept, key=lambda r: r.start)
+
+
+class Classifier:
+    """Finds personal information in decoded records. Thread-safe for concurrent ``classify`` calls."""
+
+    def __init__(self, analyzer: AnalyzerEngine | None = None, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.analyzer = analyzer or build_analyzer()
+        self.threshold = threshold
+        self._by_entity: dict[str, GbaRecognizer] = {
+            rec.supported_entities[0]: rec
+            for rec in self.analyzer.registry.recognizers
+            if isinstance(rec, GbaRecognizer)
+        }
+
+    @property
+    def entities(self) -> list[str]:
+        return sorted(self._by_entity)
+
+    def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:
+        if not text or text.isspace():
+            return []
+        results = self.analyzer.analyze(text=text, language=LANGUAGE)
+        for result in results:
+            recognizer = self._by_entity.get(result.entity_type)
+            if recognizer is not None and hint:
+                result.score = recognizer.score_with_hint(result.score, hint)
+        return resolve_overlaps([r for r in results if r.score >= self.threshold])
+
+    def classify(self, record: JsonValue) -> list[Finding]:
+        findings: list[Finding] = []
+        for path, text, hint in walk_strings(record):
+            findings.extend(
+                Finding(path=path, entity=r.entity_type, start=r.start, end=r.end, score=r.score)
+                for r in self.classify_text(text, hint)
+            )
+        return findings

@@ -1,0 +1,70 @@
+"""The shared base of our recognizers: a Presidio pattern recognizer with language-agnostic context.
+
+Presidio's own context enhancement works on NLP tokens, which Chinese text does not have without a
+segmenter. Our recognizers instead look for context words in a window of characters before the match
+(and in the field name, passed as a hint), which works the same for Simplified, Traditional and English.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+LANGUAGE = "zh"
+CONTEXT_WINDOW = 24
+CONTEXT_BOOST = 0.35
+
+
+class GbaRecognizer(PatternRecognizer):
+    """Subclasses set ENTITY, PATTERNS and CONTEXT and may override ``validate_result``.
+
+    Every concrete subclass in this package is registered automatically (see ``registry``).
+    """
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]]
+    CONTEXT: ClassVar[tuple[str, ...]] = ()
+    # Words near a match that make it less likely to be this entity (order numbers, invoices ...).
+    NEGATIVE_CONTEXT: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
+            supported_language=LANGUAGE,
+            name=type(self).__name__,
+        )
+        self._context_lower = tuple(word.lower() for word in self.CONTEXT)
+        self._negative_lower = tuple(word.lower() for word in self.NEGATIVE_CONTEXT)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if not results or not (self._context_lower or self._negative_lower):
+            return results
+        lowered = text.lower()
+        for result in results:
+            window = lowered[max(0, result.start - CONTEXT_WINDOW) : result.start]
+            if any(word in window for word in self._context_lower):
+                result.score = min(1.0, result.score + CONTEXT_BOOST)
+            if any(word in window for word in self._negative_lower):
+                result.score = max(0.0, result.score - CONTEXT_BOOST)
+        return results
+
+    def score_with_hint(self, score: float, hint: str) -> float:
+        """Adjust a score by the field name (``hint``): raise it for a context word, lower it for a
+        negative one (``order_no``). Never creates a finding."""
+        lowered = hint.lower()
+        if lowered and any(word in lowered for word in self._context_lower):
+            score = min(1.0, score + CONTEXT_BOOST)
+        if lowered and any(word in lowered for word in self._negative_lower):
+            score = max(0.0, score - CONTEXT_BOOST)
+        return score

@@ -1,0 +1,40 @@
+"""Walk a decoded structured record (JSON or Avro) field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+JsonValue = Any  # a tree of dict / list / str / int / float / bool / None
+
+
+def walk_strings(value: JsonValue, prefix: str = "", hint: str = "") -> Iterator[tuple[str, str, str]]:
+    """Yield ``(path, text, hint)`` for every string in ``value``.
+
+    ``path`` is the dot-joined JSON path (list indices as numbers); ``hint`` is the nearest
+    enclosing field name, which recognizers may use to raise confidence.
+    """
+    if isinstance(value, str):
+        yield prefix, value, hint
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from walk_strings(child, f"{prefix}.{key}" if prefix else str(key), str(key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from walk_strings(child, f"{prefix}.{index}" if prefix else str(index), hint)
+
+
+def depth(value: JsonValue, limit: int) -> int:
+    """The nesting depth of ``value``, counting stops once it exceeds ``limit``."""
+    stack: list[tuple[JsonValue, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest

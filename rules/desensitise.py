@@ -1,0 +1,39 @@
+"""Apply a decision's mask instructions to a record, keeping its shape, keys and types."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from detectors.walker import JsonValue
+from rules.decision import MaskInstruction
+from rules.operators import OPERATORS
+
+
+def _mask_text(text: str, masks: Sequence[MaskInstruction], key: bytes) -> str:
+    # Right to left, so earlier offsets stay valid; overlapping spans were resolved by the classifier.
+    for mask in sorted(masks, key=lambda m: m.finding.start, reverse=True):
+        start, end = mask.finding.start, mask.finding.end
+        replacement = OPERATORS[mask.operator].operate(
+            text[start:end], mask.finding.entity, dict(mask.params), key
+        )
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def desensitise(record: JsonValue, masks: Sequence[MaskInstruction], key: bytes) -> JsonValue:
+    """A copy of ``record`` with every masked span replaced by its operator's output."""
+    by_path: dict[str, list[MaskInstruction]] = defaultdict(list)
+    for mask in masks:
+        by_path[mask.finding.path].append(mask)
+
+    def rebuild(value: JsonValue, path: str) -> JsonValue:
+        if isinstance(value, str):
+            return _mask_text(value, by_path[path], key) if path in by_path else value
+        if isinstance(value, dict):
+            return {k: rebuild(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rebuild(v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(value)]
+        return value
+
+    return rebuild(record, "")

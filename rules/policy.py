@@ -1,0 +1,180 @@
+"""Policy files: YAML validated by typed models, with errors that name the file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from detectors.entities import ENTITIES, Category
+from rules.decision import Action
+from rules.jurisdiction import ContractKind, Jurisdiction
+from rules.operators import OPERATORS
+
+PRESETS = ("gba-default", "mask-all")
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be loaded; the message names the file, line and field."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(_Model):
+    name: str
+    jurisdiction: Jurisdiction
+
+
+class Contract(_Model):
+    kind: ContractKind
+    filing_reference: str | None = None
+    in_force_from: date
+    in_force_until: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+
+class Flow(_Model):
+    id: str
+    source: str
+    destination: str
+    contract: Contract
+    purposes: tuple[str, ...]
+    categories: tuple[Category, ...]
+    impact_assessment: bool = False
+    consent_for_sensitive: bool = False
+
+
+class OperatorSpec(_Model):
+    name: str
+    params: dict[str, str | int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known(self) -> OperatorSpec:
+        operator = OPERATORS.get(self.name)
+        if operator is None:
+            raise ValueError(f"unknown operator {self.name!r}; known: {', '.join(sorted(OPERATORS))}")
+        operator.validate(self.params)
+        return self
+
+
+class Rule(_Model):
+    id: str
+    entities: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+    flows: tuple[str, ...] = ()  # empty: every flow
+    action: Action
+    operator: OperatorSpec | None = None
+    min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        unknown = [e for e in self.entities if e not in ENTITIES]
+        if unknown:
+            raise ValueError(f"unknown entity {unknown[0]!r}")
+        if not self.entities and not self.categories:
+            raise ValueError("a rule needs entities or categories")
+        if self.action is Action.MASK and self.operator is None:
+            raise ValueError("a mask rule needs an operator")
+        return self
+
+
+class Policy(_Model):
+    name: str
+    version: str = ""  # the content hash, filled in by the loader
+    require_flow: bool = True
+    score_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    default_action: Literal["allow", "mask", "quarantine"] = "quarantine"
+    default_operator: OperatorSpec = OperatorSpec(name="type_tag")
+    organisations: dict[str, Organisation] = Field(default_factory=dict)
+    flows: tuple[Flow, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        for index, flow in enumerate(self.flows):
+            for role in ("source", "destination"):
+                org = getattr(flow, role)
+                if org not in self.organisations:
+                    raise ValueError(f"flows.{index}.{role}: unknown organisation {org!r}")
+        flow_ids = {flow.id for flow in self.flows}
+        for index, rule in enumerate(self.rules):
+            for flow_id in rule.flows:
+                if flow_id not in flow_ids:
+                    raise ValueError(f"rules.{index}.flows: unknown flow {flow_id!r}")
+        return self
+
+    def find_flow(self, source: str | None, destination: str | None, purpose: str | None) -> Flow | None:
+        for flow in self.flows:
+            if flow.source == source and flow.destination == destination and purpose in flow.purposes:
+                return flow
+        return None
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def parse_policy(text: bytes, source: str) -> Policy:
+    """Validate policy ``text``; ``source`` names it in errors. Raises ``PolicyError``."""
+    try:
+        decoded = text.decode("utf-8")
+        root = yaml.compose(decoded)
+        data: Any = yaml.safe_load(decoded)
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{source}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise PolicyError(f"{where}: YAML syntax error: {exc.problem}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}:1: a policy is a mapping with at least 'name'")
+    version = "sha256:" + hashlib.sha256(text).hexdigest()[:16]
+    try:
+        return Policy.model_validate({**data, "version": version})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if message.startswith(("flows.", "rules.")) and ": " in message:
+            field, message = message.split(": ", 1)
+            loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
+        field_name = ".".join(str(p) for p in loc) or "(top level)"
+        line = _line_of(root, loc)
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise PolicyError(f"{source}:{line}: field {field_name}: {message}{more}") from None
+
+
+def load_policy(file_or_preset: str | Path) -> Policy:
+    """Load a policy file, or one of the shipped presets by name."""
+    if str(file_or_preset) in PRESETS:
+        name = f"{file_or_preset}.yaml"
+        text = resources.files("rules.presets").joinpath(name).read_bytes()
+        return parse_policy(text, f"preset {file_or_preset}")
+    path = Path(file_or_preset)
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read policy ({exc.strerror})") from None
+    return parse_policy(text, str(path))

@@ -1,0 +1,1 @@
+"""Everything that touches Kafka: topics, codecs, the Faust worker, audit and headers."""
