@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from customs.logs import configure as configure_logging
 from customs.settings import Settings
 
 app = typer.Typer(
@@ -23,7 +23,8 @@ app.add_typer(topics_app, name="topics")
 app.add_typer(policy_app, name="policy")
 
 PolicyOption = Annotated[
-    str | None, typer.Option("--policy", help="Policy file or preset (gba-default, mask-all); default from settings")
+    str | None,
+    typer.Option("--policy", help="Policy file or preset (gba-default, mask-all); default from settings"),
 ]
 
 
@@ -44,6 +45,7 @@ def detect(
     from customs.offline import run_detect
 
     settings = _settings()
+    configure_logging("warning")
     run_detect(file, settings, sys.stdout)
 
 
@@ -64,6 +66,7 @@ def scan(
     from rules.policy import PolicyError, load_policy
 
     settings = _settings()
+    configure_logging("warning")
     try:
         active = load_policy(policy or settings.policy)
     except PolicyError as exc:
@@ -72,7 +75,10 @@ def scan(
     record_date = date.fromisoformat(on) if on else datetime.now(UTC).date()
     counts = run_scan(file, out, settings, active, (source, destination, purpose), record_date)
     summary = ", ".join(f"{name} {counts.get(name, 0)}" for name in ("allow", "mask", "quarantine"))
-    typer.echo(f"scanned {sum(counts.values())} records with policy {active.name} ({active.version}): {summary}", err=True)
+    typer.echo(
+        f"scanned {sum(counts.values())} records with policy {active.name} ({active.version}): {summary}",
+        err=True,
+    )
     typer.echo(f"wrote {out}/allow.jsonl, mask.jsonl, quarantine.jsonl, decisions.jsonl", err=True)
 
 
@@ -95,7 +101,7 @@ def worker() -> None:
     from streams.worker import run_worker
 
     settings = _settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     try:
         inspector = build_inspector(settings)
     except PolicyError as exc:
@@ -122,11 +128,29 @@ def feed(
 @app.command()
 def demo(
     rate: Annotated[float, typer.Option(help="Demo feed rate, records per second")] = 50.0,
+    duration: Annotated[float, typer.Option(help="Stop after this many seconds; 0 runs until Ctrl-C")] = 0.0,
 ) -> None:
     """The main job: topics, a worker, a synthetic feed and a live count per decision (needs a broker)."""
     from customs.demo import run_demo
 
-    run_demo(_settings(), rate)
+    run_demo(_settings(), rate, duration)
+
+
+@app.command()
+def peek(
+    output: Annotated[str, typer.Argument(help="allow, mask, quarantine or audit")],
+    count: Annotated[int, typer.Option(help="How many of the latest records to show")] = 5,
+) -> None:
+    """Show the latest committed records of an output topic, with their customs headers."""
+    from streams.peek import latest
+
+    settings = _settings()
+    topics = settings.output_topic_names
+    if output not in topics:
+        _fail(f"unknown output {output!r}; choose one of {', '.join(topics)}")
+    for headers, value in latest(settings, topics[output], count):
+        typer.secho(" ".join(f"{k}={v}" for k, v in headers.items() if k.startswith("customs-")), dim=True)
+        typer.echo(value)
 
 
 @policy_app.command("check")

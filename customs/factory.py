@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from detectors.classify import DEFAULT_THRESHOLD, Classifier
-from rules.policy import Policy, load_policy
 from customs.inspection import Inspector
 from customs.settings import Settings
+from detectors.classify import DEFAULT_THRESHOLD, Classifier
+from rules.policy import Policy, load_policy
 from streams.codec import Codec, SchemaStore
 
 

@@ -44,12 +44,18 @@ class Settings(BaseSettings):
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
     score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
     classify_threads: int = Field(1, ge=1, description="Threads running classification beside the event loop")
+    commit_interval: float = Field(
+        0.5, gt=0, description="Seconds between transaction commits (latency vs cost)"
+    )
+    session_timeout: float = Field(10.0, gt=0, description="Consumer session timeout, seconds")
     log_level: str = "info"
 
     @field_validator("inbound_topics", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
-        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+        return (
+            [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+        )
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -8,7 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from detectors.recognizers import LANGUAGE, all_recognizers
 
 
-class _NoNlpEngine(NlpEngine):  # type: ignore[misc]
+class _NoNlpEngine(NlpEngine):
     """An NLP engine that does no NLP: pattern recognizers need none, and it costs nothing."""
 
     def load(self) -> None:
@@ -19,7 +19,12 @@ class _NoNlpEngine(NlpEngine):  # type: ignore[misc]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         return NlpArtifacts(
-            entities=[], tokens=[], tokens_indices=[], lemmas=[], nlp_engine=self, language=language
+            entities=[],
+            tokens=[],  # type: ignore[arg-type]
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=self,
+            language=language,
         )
 
     def process_batch(self, texts, language, batch_size=1, n_process=1, **kwargs):  # type: ignore[no-untyped-def]

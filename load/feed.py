@@ -24,7 +24,7 @@ def encoded(sample: SampleRecord, schemas: SchemaStore, as_avro: bool) -> bytes:
     return sample.payload()
 
 
-def flow_headers(sample: SampleRecord) -> list[tuple[str, bytes]]:
+def flow_headers(sample: SampleRecord) -> list[tuple[str, str | bytes | None]]:
     return [
         (h.SOURCE, sample.flow.source.encode()),
         (h.DESTINATION, sample.flow.destination.encode()),
@@ -71,7 +71,9 @@ def publish(
             key = sample.record["id"].encode() if sample.record and "id" in sample.record else None
             while True:
                 try:
-                    producer.produce(topic, value=value, key=key, headers=flow_headers(sample), on_delivery=delivered)
+                    producer.produce(
+                        topic, value=value, key=key, headers=flow_headers(sample), on_delivery=delivered
+                    )
                     break
                 except BufferError:
                     producer.poll(0.1)

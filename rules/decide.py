@@ -32,7 +32,9 @@ def _flow_reasons(flow: Flow, context: FlowContext, policy: Policy, findings: Se
     return reasons
 
 
-def _rule_for(finding: Finding, category: Category, flow_id: str | None, rules: Sequence[Rule]) -> Rule | None:
+def _rule_for(
+    finding: Finding, category: Category, flow_id: str | None, rules: Sequence[Rule]
+) -> Rule | None:
     for rule in rules:
         if rule.flows and flow_id not in rule.flows:
             continue
@@ -79,7 +81,7 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
             masks.append(MaskInstruction(finding, spec.name, tuple(sorted(spec.params.items()))))
             mask_rules.append(rule_id)
     if quarantine_rules:
-        return held(reasons, dict.fromkeys(quarantine_rules))
+        return held(reasons, list(dict.fromkeys(quarantine_rules)))
     if masks:
         return Decision(
             Action.MASK,

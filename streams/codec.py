@@ -70,10 +70,7 @@ class Codec:
             raise DecodeError("empty value")
         if len(raw) > self.max_bytes:
             raise DecodeError(f"too large: {len(raw)} bytes, limit {self.max_bytes}")
-        if raw[0] == MAGIC:
-            decoded = self._decode_avro(raw)
-        else:
-            decoded = Decoded(self._decode_json(raw), "json")
+        decoded = self._decode_avro(raw) if raw[0] == MAGIC else Decoded(self._decode_json(raw), "json")
         if not isinstance(decoded.record, dict):
             raise DecodeError(f"not an object: top-level {type(decoded.record).__name__}")
         if depth(decoded.record, self.max_depth) > self.max_depth:

@@ -23,7 +23,8 @@ DIGEST = "customs-digest"  # sha256 hex of the original value
 
 FLOW_HEADERS = (SOURCE, DESTINATION, PURPOSE, IMPORTANT_DATA)
 
-RawHeaders = Mapping[str, bytes | None] | Iterable[tuple[str, bytes | None]]
+HeaderValue = str | bytes | None
+RawHeaders = Mapping[str, HeaderValue] | Iterable[tuple[str, HeaderValue]]
 
 
 def as_text(headers: RawHeaders | None) -> dict[str, str]:
@@ -33,10 +34,11 @@ def as_text(headers: RawHeaders | None) -> dict[str, str]:
     items = headers.items() if isinstance(headers, Mapping) else headers
     out: dict[str, str] = {}
     for key, value in items:
-        if value is None:
-            continue
-        try:
-            out[key] = value.decode("utf-8")
-        except (UnicodeDecodeError, AttributeError):
-            continue
+        if isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, bytes):
+            try:
+                out[key] = value.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
     return out

@@ -19,6 +19,7 @@ import faust
 from customs.inspection import Inspector, Origin, audit_bytes, flow_context
 from customs.settings import Settings
 from streams import headers as h
+from streams.transactions import GatewayApp
 
 log = logging.getLogger("customs.worker")
 
@@ -33,9 +34,10 @@ def _broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server.strip())
 
 
-def build_app(settings: Settings, inspector: Inspector, commit_interval: float = 0.5) -> faust.App:
-    app = faust.App(
+def build_app(settings: Settings, inspector: Inspector) -> faust.App:
+    app = GatewayApp(
         settings.app_id,
+        source_topics=tuple(settings.inbound_topic_names),
         broker=_broker_url(settings.bootstrap_servers),
         processing_guarantee="exactly_once",
         store="memory://",
@@ -43,12 +45,21 @@ def build_app(settings: Settings, inspector: Inspector, commit_interval: float =
         topic_disable_leader=True,
         topic_allow_declare=False,
         consumer_auto_offset_reset="earliest",
-        broker_commit_interval=commit_interval,
+        broker_commit_interval=settings.commit_interval,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=max(0.5, settings.session_timeout / 4),
         producer_max_request_size=max(1_048_576, settings.max_record_bytes * 2),
+        # Sends are held with their input event and published by the commit itself, inside the
+        # transaction that commits the offset: outputs and offsets become visible together or not at all.
+        stream_publish_on_commit=True,
     )
-    raw = {"value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
-    inbound = app.topic(*settings.inbound_topic_names, **raw)
-    outputs = {name: app.topic(topic, **raw) for name, topic in settings.output_topic_names.items()}
+    inbound = app.topic(
+        *settings.inbound_topic_names, value_type=bytes, value_serializer="raw", key_serializer="raw"
+    )
+    outputs = {
+        name: app.topic(topic, value_type=bytes, value_serializer="raw", key_serializer="raw")
+        for name, topic in settings.output_topic_names.items()
+    }
     executor = ThreadPoolExecutor(max_workers=settings.classify_threads, thread_name_prefix="classify")
     counts: Counter[str] = Counter()
 
@@ -81,11 +92,13 @@ def build_app(settings: Settings, inspector: Inspector, commit_interval: float =
             )
             counts[verdict.action.value] += 1
 
-    @app.timer(interval=10.0)
+    @app.timer(interval=10.0)  # type: ignore[untyped-decorator]
     async def report() -> None:
         if counts:
             total = sum(counts.values())
-            log.info("processed %d records: %s", total, ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            log.info(
+                "processed %d records: %s", total, ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            )
 
     return app
 

@@ -42,10 +42,17 @@ class CnResidentIdRecognizer(GbaRecognizer):
     )
 
     def validate_result(self, pattern_text: str) -> bool:
-        number = pattern_text.upper()
-        if number.startswith(PERMIT_REGIONS):
-            return bool(ric.calc_check_digit(number) == number[17]) and _valid_birth_date(number)
-        return bool(ric.is_valid(number))
+        return is_resident_id(pattern_text)
+
+
+def is_resident_id(text: str) -> bool:
+    """``text`` is a valid 18-character resident ID or residence permit number (other recognizers defer)."""
+    number = text.upper()
+    if len(number) != 18:
+        return False
+    if number.startswith(PERMIT_REGIONS):
+        return bool(ric.calc_check_digit(number) == number[17]) and _valid_birth_date(number)
+    return bool(ric.is_valid(number))
 
 
 def _valid_birth_date(number: str) -> bool:

@@ -8,6 +8,8 @@ from rules.operators.pseudonym import KeyedPseudonym
 from rules.operators.redact import Redact
 from rules.operators.type_tag import TypeTag
 
-OPERATORS: dict[str, Operator] = {op.name: op for op in (Redact(), TypeTag(), PartialMask(), KeyedPseudonym())}
+OPERATORS: dict[str, Operator] = {
+    op.name: op for op in (Redact(), TypeTag(), PartialMask(), KeyedPseudonym())
+}
 
 __all__ = ["OPERATORS", "Operator", "Params"]

@@ -1,0 +1,157 @@
+"""The main job: topics, a gateway worker, a synthetic GBA feed and a live count per decision."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from confluent_kafka import Consumer
+from rich.console import Console, Group
+from rich.live import Live
+from rich.panel import Panel
+from rich.table import Table
+
+from customs.settings import REPO_ROOT, Settings
+from load.feed import publish
+from streams import headers as h
+from streams.topics import create_topics
+
+DECISIONS = ("allow", "mask", "quarantine")
+
+
+class Tally:
+    """Counts of routed records, read back (committed only) from the output topics."""
+
+    def __init__(self) -> None:
+        self.decisions: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.last_masked = ""
+        self.fed = 0
+
+    def view(self, started: float, settings: Settings, worker_log: Path) -> Group:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        table = Table(title="Data Customs — live decisions", expand=False)
+        table.add_column("decision")
+        table.add_column("records", justify="right")
+        table.add_column("per second", justify="right")
+        for decision in DECISIONS:
+            count = self.decisions[decision]
+            table.add_row(decision, f"{count:,}", f"{count / elapsed:,.1f}")
+        table.add_row("[dim]fed[/dim]", f"[dim]{self.fed:,}[/dim]", f"[dim]{self.fed / elapsed:,.1f}[/dim]")
+        reasons = Table(title="quarantine and mask reasons")
+        reasons.add_column("reason")
+        reasons.add_column("records", justify="right")
+        for reason, count in self.reasons.most_common(8):
+            reasons.add_row(reason, f"{count:,}")
+        sample = Panel(self.last_masked[:400] or "(none yet)", title="latest masked record (safe to show)")
+        hint = (
+            f"Topics: {', '.join(settings.output_topic_names.values())} on {settings.bootstrap_servers}. "
+            f"Worker log: {worker_log}. Press Ctrl-C to stop."
+        )
+        return Group(table, reasons, sample, hint)
+
+
+def _count_outputs(settings: Settings, tally: Tally, stop: threading.Event) -> None:
+    topics = settings.output_topic_names
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.bootstrap_servers,
+            "group.id": f"customs-demo-view-{uuid.uuid4().hex[:8]}",
+            "auto.offset.reset": "latest",
+            "isolation.level": "read_committed",
+            "enable.auto.commit": False,
+        }
+    )
+    consumer.subscribe([topics[d] for d in DECISIONS])
+    by_topic = {topics[d]: d for d in DECISIONS}
+    try:
+        while not stop.is_set():
+            message = consumer.poll(0.2)
+            if message is None or message.error():
+                continue
+            decision = by_topic[str(message.topic())]
+            tally.decisions[decision] += 1
+            headers = h.as_text(message.headers())
+            for reason in filter(None, headers.get(h.REASONS, "").split(",")):
+                tally.reasons[reason] += 1
+            if decision == "mask":
+                tally.last_masked = (message.value() or b"").decode("utf-8", "replace")
+    finally:
+        consumer.close()
+
+
+class _FeedStopped(Exception):
+    pass
+
+
+def _feed(settings: Settings, rate: float, tally: Tally, stop: threading.Event) -> None:
+    def sent(_sample: object) -> None:
+        tally.fed += 1
+        if stop.is_set():
+            raise _FeedStopped
+
+    with contextlib.suppress(_FeedStopped):
+        publish(settings, count=0, rate=rate, seed=int(time.time()), on_sent=sent)
+
+
+def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
+    console = Console()
+    log_dir = REPO_ROOT / "var" / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    worker_log = log_dir / "worker.log"
+    console.print(f"[bold]Creating topics[/bold] on {settings.bootstrap_servers}")
+    for result in create_topics(settings):
+        console.print(
+            f"  {'created' if result.created else 'exists '} {result.name} ({result.partitions} partitions)"
+        )
+    console.print(f"[bold]Starting a gateway worker[/bold] (policy {settings.policy}); log: {worker_log}")
+    with worker_log.open("ab") as log_handle:
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).parent / "customs"), "worker"],
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+        )
+    tally = Tally()
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=_count_outputs, args=(settings, tally, stop), daemon=True),
+        threading.Thread(target=_feed, args=(settings, rate, tally, stop), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    try:
+        with Live(tally.view(started, settings, worker_log), console=console, refresh_per_second=2) as live:
+            while duration <= 0 or time.monotonic() - started < duration:
+                if worker.poll() is not None:
+                    console.print(f"[red]The worker exited ({worker.returncode}); see {worker_log}[/red]")
+                    break
+                time.sleep(0.5)
+                live.update(tally.view(started, settings, worker_log))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        console.print("[bold]Stopping[/bold] the feed and the worker (it commits its last transaction)...")
+        stop.set()
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        for thread in threads:
+            thread.join(timeout=10)
+    summary = ", ".join(f"{d} {tally.decisions[d]:,}" for d in DECISIONS)
+    console.print(f"Routed: {summary} (fed {tally.fed:,}).")
+    console.print(
+        "Next: look at routed records with `.venv/bin/customs peek mask` (or allow, quarantine, audit); "
+        "dry-run a file with `.venv/bin/customs scan FILE --out DIR`; "
+        "the broker keeps running — stop it with `deploy/kafka/kafka stop`."
+    )

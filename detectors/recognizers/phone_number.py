@@ -1,0 +1,140 @@
+"""PHONE_NUMBER: mainland (mobile, fixed), Hong Kong and Macau numbers, checked by ``phonenumbers``."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import phonenumbers
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import GbaRecognizer
+
+GBA_REGIONS = frozenset({"CN", "HK", "MO"})
+
+# Not inside a longer code or digit run, including digit runs grouped by spaces or dashes (card numbers)
+# and decimals (amounts).
+_BEFORE = r"(?<![0-9A-Za-z+])(?<!\d[ .-])"
+_AFTER = r"(?![0-9A-Za-z])(?![ .-]\d)"
+_AREA = r"(?:10|2\d|[3-9]\d{2})"  # mainland area code without its trunk 0
+_LOCAL = r"\d{3,4}[ -]?\d{4}"  # mainland 7- or 8-digit local number
+_HK_MO_BODY = r"[2-9]\d{3}[ -]?\d{4}"
+
+
+class PhoneNumberRecognizer(GbaRecognizer):
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern(
+            "cn_mobile",
+            _BEFORE + r"(?:(?:\+|00)86[ -]?|86[ -])?1[3-9]\d(?:[ -]?\d{4}){2}" + _AFTER,
+            0.6,
+        ),
+        Pattern(
+            "cn_fixed_international",
+            _BEFORE + r"(?:\+|00)86[ -]?(?:\(" + _AREA + r"\)|" + _AREA + r")[ -]?" + _LOCAL + _AFTER,
+            0.6,
+        ),
+        Pattern(
+            "cn_fixed_area_code",
+            _BEFORE + r"(?:\(0" + _AREA + r"\)[ -]?|0" + _AREA + r"[ -])" + _LOCAL + _AFTER,
+            0.5,
+        ),
+        Pattern("cn_fixed_compact", _BEFORE + r"0" + _AREA + r"\d{7,8}" + _AFTER, 0.4),
+        Pattern(
+            "hk_mo_international",
+            _BEFORE + r"(?:(?:\+|00)85[23][ -]?|\((?:\+|00)?85[23]\)[ -]?)" + _HK_MO_BODY + _AFTER,
+            0.6,
+        ),
+        # Eight bare digits may be an HK or Macau number, or anything else: context must decide.
+        Pattern("hk_mo_local", _BEFORE + _HK_MO_BODY + _AFTER, 0.4),
+    ]
+    CONTEXT = (
+        "电话",
+        "電話",
+        "手机",
+        "手機",
+        "联系",
+        "聯絡",
+        "聯繫",
+        "致电",
+        "致電",
+        "来电",
+        "來電",
+        "传真",
+        "傳真",
+        "热线",
+        "熱線",
+        "phone",
+        "mobile",
+        "tel",
+        "cell",
+        "contact",
+        "fax",
+        "hotline",
+        "whatsapp",
+    )
+    NEGATIVE_CONTEXT = (
+        "订单",
+        "訂單",
+        "order",
+        "单号",
+        "單號",
+        "编号",
+        "編號",
+        "流水",
+        "交易",
+        "transaction",
+        "发票",
+        "發票",
+        "invoice",
+        "运单",
+        "運單",
+        "快递",
+        "快遞",
+        "tracking",
+        "金额",
+        "金額",
+        "amount",
+        "价格",
+        "價格",
+        "price",
+        "余额",
+        "餘額",
+        "balance",
+        "¥",
+        "￥",
+        "hk$",
+        "rmb",
+        "时间戳",
+        "時間戳",
+        "timestamp",
+    )
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Drop numbers ``phonenumbers`` does not accept; a valid one keeps its pattern score."""
+        return not is_gba_number(pattern_text)
+
+
+def is_gba_number(text: str) -> bool:
+    """``text`` is a valid mainland, Hong Kong or Macau number (with or without country code)."""
+    compact = re.sub(r"[ ()-]", "", text)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    elif (text.startswith("(") and not compact.startswith(("0", "+"))) or re.match(r"86[ -]", text):
+        compact = "+" + compact  # "(852) 2123 4567", "86-13812345678"
+    if compact.startswith("+"):
+        candidates: tuple[str | None, ...] = (None,)
+    elif len(compact) == 8:
+        candidates = ("HK", "MO")
+    else:
+        candidates = ("CN",)
+    for region in candidates:
+        try:
+            number = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.region_code_for_number(number) in GBA_REGIONS and phonenumbers.is_valid_number(
+            number
+        ):
+            return True
+    return False

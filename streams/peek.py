@@ -1,0 +1,52 @@
+"""Read the latest committed records of a topic (for operators, not for the data path)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from confluent_kafka import Consumer, TopicPartition
+
+from customs.settings import Settings
+from streams.codec import Codec, DecodeError, SchemaStore
+from streams.headers import as_text
+
+
+def _readable(codec: Codec, value: bytes) -> str:
+    """JSON text of a record (Avro decoded); undecodable values shown as escaped bytes."""
+    try:
+        return json.dumps(codec.decode(value).record, ensure_ascii=False)
+    except DecodeError:
+        return repr(value[:400])
+
+
+def latest(
+    settings: Settings, topic: str, count: int, timeout: float = 10.0
+) -> list[tuple[dict[str, str], str]]:
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.bootstrap_servers,
+            "group.id": f"customs-peek-{uuid.uuid4().hex[:8]}",
+            "isolation.level": "read_committed",
+            "enable.auto.commit": False,
+        }
+    )
+    codec = Codec(SchemaStore(settings.schemas_dir), max_bytes=1 << 30, max_depth=1 << 10)
+    try:
+        partitions = consumer.list_topics(topic, timeout=timeout).topics[topic].partitions
+        assignment = []
+        for partition in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout)
+            assignment.append(TopicPartition(topic, partition, max(low, high - count)))
+        consumer.assign(assignment)
+        rows: list[tuple[int, dict[str, str], str]] = []
+        for message in consumer.consume(num_messages=count * len(assignment), timeout=min(timeout, 3.0)):
+            if message.error():
+                continue
+            headers = as_text(message.headers())
+            value = _readable(codec, message.value() or b"")
+            rows.append((message.timestamp()[1], headers, value))
+        rows.sort(key=lambda row: row[0])
+        return [(headers, value) for _, headers, value in rows[-count:]]
+    finally:
+        consumer.close()

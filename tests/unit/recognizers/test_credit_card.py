@@ -1,0 +1,79 @@
+"""CREDIT_CARD: Visa, Mastercard, Amex and JCB with a Luhn check. Public test numbers or synthetic ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.classify import Classifier
+from detectors.recognizers.credit_card import CreditCardRecognizer, scheme_of
+
+pytestmark = pytest.mark.unit
+
+RECOGNIZER = CreditCardRecognizer()
+
+
+def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
+    results = RECOGNIZER.analyze(text, ["CREDIT_CARD"])
+    return [(r.start, r.end) for r in results if RECOGNIZER.score_with_hint(r.score, hint) >= 0.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("4111111111111111", 0, 16),
+        ("信用卡號4111 1111 1111 1111。", 4, 23),
+        ("Visa: 4012-8888-8888-1881", 6, 25),
+        ("万事达卡5555555555554444", 4, 20),
+        ("2221000000000009", 0, 16),  # Mastercard 2-series
+        ("Amex 3782 822463 10005", 5, 22),  # 4-6-5 grouping
+        ("JCB卡3530111333300000，", 4, 20),
+    ],
+)
+def test_found(text: str, start: int, end: int) -> None:
+    assert spans(text) == [(start, end)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111111111111112",  # wrong check digit
+        "信用卡5555 5555 5555 4443",
+        "6222021234567894",  # UnionPay: CN_BANK_CARD
+        "411111111111111",  # 15-digit Visa does not exist
+        "37828224631000",  # 14-digit Amex
+        "5655555555554444",  # 56 is no Mastercard prefix
+        "3400 1111 1111 1111 1111",  # a longer grouped digit run
+        "订单号4111111111111111",  # order number
+        "身份证440104199001010555",  # Guangdong resident ID, starts with 4 and passes Luhn
+        "时间戳1710489600000",
+        "金额4111111111.11",
+        "当归 12g 陈皮 6g",
+    ],
+)
+def test_not_found(text: str) -> None:
+    assert spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "scheme"),
+    [
+        ("4111111111111111", "visa"),
+        ("4222222222222", "visa"),  # 13 digits
+        ("5555555555554444", "mastercard"),
+        ("2720999999999996", "mastercard"),
+        ("378282246310005", "amex"),
+        ("3530111333300000", "jcb"),
+        ("2721000000000004", None),  # just past the 2-series range
+        ("6222021234567894", None),
+    ],
+)
+def test_scheme_of(text: str, scheme: str | None) -> None:
+    assert scheme_of(text) == scheme
+
+
+def test_card_and_phone_together(classifier: Classifier) -> None:
+    findings = classifier.classify({"payment": "卡号4111 1111 1111 1111，电话13812345678"})
+    assert [(f.entity, f.start, f.end) for f in findings] == [
+        ("CREDIT_CARD", 2, 21),
+        ("PHONE_NUMBER", 24, 35),
+    ]

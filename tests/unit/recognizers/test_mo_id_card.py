@@ -1,0 +1,55 @@
+"""MO_ID_CARD: no public checksum, so a match needs context. All numbers are synthetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.classify import Classifier
+from detectors.recognizers.mo_id_card import MoIdCardRecognizer
+
+pytestmark = pytest.mark.unit
+
+RECOGNIZER = MoIdCardRecognizer()
+
+
+def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
+    results = RECOGNIZER.analyze(text, ["MO_ID_CARD"])
+    return [(r.start, r.end) for r in results if RECOGNIZER.score_with_hint(r.score, hint) >= 0.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("澳門身份證1234567(8)", 5, 15),
+        ("澳门居民身份证号码：5123456（7），", 10, 20),
+        ("BIR 7654321(0)", 4, 14),
+        ("澳門居民身份證 1/234567/8。", 8, 18),  # old form
+        ("Macau ID: 5000000(1)", 10, 20),
+    ],
+)
+def test_found(text: str, start: int, end: int) -> None:
+    assert spans(text) == [(start, end)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1234567(8)",  # shape alone is not enough
+        "1/234567/8",
+        "澳門身份證2234567(8)",  # first digit must be 1, 5 or 7
+        "澳門身份證123456(7)",  # too short
+        "澳門身份證12345678(9)",  # too long
+        "澳門身份證1/23456/7",
+        "澳門身份證01/234567/8",
+        "澳門身份證1/234567/89",
+        "澳門身份證 6222 1234567(8)",  # tail of a grouped digit run
+        "金银花 15g",  # herb name
+    ],
+)
+def test_not_found(text: str) -> None:
+    assert spans(text) == []
+
+
+def test_field_name_hint(classifier: Classifier) -> None:
+    findings = classifier.classify({"澳門身份證": "1234567(8)", "ref": "1234567(8)"})
+    assert [(f.path, f.entity, f.start, f.end) for f in findings] == [("澳門身份證", "MO_ID_CARD", 0, 10)]

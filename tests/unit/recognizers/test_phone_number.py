@@ -1,0 +1,140 @@
+"""PHONE_NUMBER: mainland, Hong Kong and Macau numbers. All numbers are synthetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.classify import Classifier
+from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_gba_number
+
+pytestmark = pytest.mark.unit
+
+RECOGNIZER = PhoneNumberRecognizer()
+
+
+def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
+    results = RECOGNIZER.analyze(text, ["PHONE_NUMBER"])
+    return [(r.start, r.end) for r in results if RECOGNIZER.score_with_hint(r.score, hint) >= 0.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # mainland mobile
+        ("13812345678", 0, 11),
+        ("电话13812345678，", 2, 13),
+        ("手機號碼：139-1234-5678。", 5, 18),
+        ("mobile +86 138 1234 5678", 7, 24),
+        ("0086-138-1234-5678", 0, 18),
+        ("+8613812345678", 0, 14),
+        ("86-13812345678", 0, 14),
+        ("13812345678转021", 0, 11),
+        # mainland fixed lines
+        ("广州办公室020-12345678", 5, 17),
+        ("(0755)2345-6789", 0, 15),
+        ("010-6512 3456", 0, 13),
+        ("+86 20 1234 5678", 0, 16),
+        ("电话02012345678", 2, 13),
+        # Hong Kong and Macau with a country code
+        ("手機：+852 5123 4567", 3, 17),
+        ("(852) 2123 4567", 0, 15),
+        ("+852-6123-4567", 0, 14),
+        ("00852 98765432", 0, 14),
+        ("+853 6612 3456", 0, 14),
+        ("澳門辦公室+853 2831 2345。", 5, 19),
+        # bare eight digits need a context word
+        ("電話 5123 4567", 3, 12),
+        ("澳門電話 6612 3456", 5, 14),
+        ("WhatsApp: 91234567", 10, 18),
+        ("联系方式51234567，谢谢", 4, 12),
+    ],
+)
+def test_found(text: str, start: int, end: int) -> None:
+    assert spans(text) == [(start, end)]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "start", "end"),
+    [
+        ("5123 4567", "phone", 0, 9),
+        ("61234567", "電話", 0, 8),
+        ("66123456", "mobile", 0, 8),
+        ("02012345678", "tel", 0, 11),
+    ],
+)
+def test_bare_number_found_with_field_name(text: str, hint: str, start: int, end: int) -> None:
+    assert spans(text) == []
+    assert spans(text, hint) == [(start, end)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5123 4567",  # bare eight digits, no context
+        "61234567",
+        "12345678901",  # 12x is no mobile prefix
+        "电话14112345678",  # 141 is not allocated
+        "电话1381234567",  # ten digits
+        "电话138123456789",  # twelve digits
+        "+852 1234 5678",  # HK numbers do not start with 1
+        "+852 41234567",  # 41 is not an HK prefix
+        "+853 2812 3456",  # 281 is not a Macau fixed line
+        "0755-1234567",  # Shenzhen has 8-digit local numbers
+        "11010519491231002X",  # resident ID
+        "身份证号110105194912310021",
+        "6222021234567894",  # bank card
+        "卡号6222 0212 3456 7894",  # grouped bank card
+        "电话 6222-0212-3456-7894",
+        "订单号13812345678",  # order number
+        "訂單編號：13912345678",
+        "¥13812345678.00",  # amount
+        "金额 23456789 元",
+        "电话 13812345678.50",  # decimal
+        "时间戳1710489600000",  # millisecond timestamp
+        "1710489600",  # second timestamp
+        "2024-03-15 13:45:30",
+        "20240315",
+        "SKU13812345678",  # inside a code
+        "当归 黄芪 陈皮 各10g",  # herb names
+        "v13.812.345.678",
+    ],
+)
+def test_not_found(text: str) -> None:
+    assert spans(text) == []
+
+
+def test_order_number_field_name_lowers_score() -> None:
+    assert spans("13812345678", "order_no") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("13812345678", True),
+        ("+86 138 1234 5678", True),
+        ("0086-138-1234-5678", True),
+        ("020-12345678", True),
+        ("(852) 2123 4567", True),
+        ("51234567", True),  # HK mobile
+        ("66123456", True),  # Macau mobile
+        ("28312345", True),  # Macau fixed line
+        ("+44 20 7946 0000", False),  # valid elsewhere, but outside the GBA
+        ("14112345678", False),
+        ("41234567", False),
+    ],
+)
+def test_is_gba_number(text: str, valid: bool) -> None:
+    assert is_gba_number(text) is valid
+
+
+def test_two_phones_in_one_text() -> None:
+    text = "电话13812345678或+852 5123 4567"
+    assert spans(text) == [(2, 13), (14, 28)]
+
+
+def test_through_classifier_with_field_name(classifier: Classifier) -> None:
+    findings = classifier.classify({"電話": "5123 4567", "amount": "51234567", "mobile": "13812345678"})
+    assert [(f.path, f.entity, f.start, f.end) for f in findings] == [
+        ("電話", "PHONE_NUMBER", 0, 9),
+        ("mobile", "PHONE_NUMBER", 0, 11),
+    ]
