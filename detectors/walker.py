@@ -38,3 +38,16 @@ def depth(value: JsonValue, limit: int) -> int:
         elif isinstance(node, list):
             stack.extend((child, level + 1) for child in node)
     return deepest
+
+
+def text_at(value: JsonValue, path: str) -> str | None:
+    """The string at a dot-joined ``path`` (as ``walk_strings`` names it), or None."""
+    node = value
+    for part in path.split(".") if path else []:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node if isinstance(node, str) else None

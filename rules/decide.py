@@ -12,11 +12,21 @@ from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
 from rules.jurisdiction import PERMITTED_BY_CONTRACT
+from rules.minor import is_minor_id
 from rules.policy import Flow, Policy, Rule
 from rules.reasons import Reason
 
 
-def _flow_reasons(flow: Flow, context: FlowContext, policy: Policy, findings: Sequence[Finding]) -> list[str]:
+def _categories(record: JsonValue, finding: Finding, context: FlowContext) -> frozenset[Category]:
+    category = category_of(finding.entity)
+    if is_minor_id(record, finding, context.record_date):
+        return frozenset({category, Category.MINOR})
+    return frozenset({category})
+
+
+def _flow_reasons(
+    flow: Flow, context: FlowContext, policy: Policy, categories: frozenset[Category]
+) -> list[str]:
     reasons: list[str] = []
     if not flow.contract.in_force_on(context.record_date):
         reasons.append(Reason.CONTRACT_NOT_IN_FORCE)
@@ -24,7 +34,6 @@ def _flow_reasons(flow: Flow, context: FlowContext, policy: Policy, findings: Se
     parties = (policy.organisations[flow.source], policy.organisations[flow.destination])
     if any(party.jurisdiction not in permitted for party in parties):
         reasons.append(Reason.DESTINATION_OUTSIDE_GBA)
-    categories = {category_of(f.entity) for f in findings}
     if categories - set(flow.categories):
         reasons.append(Reason.CATEGORY_NOT_PERMITTED)
     if categories & SENSITIVE_CATEGORIES and not (flow.consent_for_sensitive and flow.impact_assessment):
@@ -33,14 +42,14 @@ def _flow_reasons(flow: Flow, context: FlowContext, policy: Policy, findings: Se
 
 
 def _rule_for(
-    finding: Finding, category: Category, flow_id: str | None, rules: Sequence[Rule]
+    finding: Finding, categories: frozenset[Category], flow_id: str | None, rules: Sequence[Rule]
 ) -> Rule | None:
     for rule in rules:
         if rule.flows and flow_id not in rule.flows:
             continue
         if finding.score < rule.min_score:
             continue
-        if finding.entity in rule.entities or category in rule.categories:
+        if finding.entity in rule.entities or categories.intersection(rule.categories):
             return rule
     return None
 
@@ -48,6 +57,8 @@ def _rule_for(
 def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy) -> Decision:
     """Route one decoded record to allow, mask or quarantine, with the reasons and rules that decided it."""
     findings = [f for f in findings if f.score >= policy.score_threshold]
+    categorised = [(f, _categories(record, f, context)) for f in findings]
+    present: frozenset[Category] = frozenset().union(*(c for _, c in categorised))
     flow = policy.find_flow(context.source, context.destination, context.purpose)
     flow_id = flow.id if flow else None
 
@@ -61,7 +72,7 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
     if policy.require_flow:
         if flow is None:
             return held([Reason.NO_FLOW])
-        flow_reasons = _flow_reasons(flow, context, policy, findings)
+        flow_reasons = _flow_reasons(flow, context, policy, present)
         if flow_reasons:
             return held(flow_reasons)
 
@@ -69,8 +80,8 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
     quarantine_rules: list[str] = []
     mask_rules: list[str] = []
     masks: list[MaskInstruction] = []
-    for finding in findings:
-        rule = _rule_for(finding, category_of(finding.entity), flow_id, policy.rules)
+    for finding, categories in categorised:
+        rule = _rule_for(finding, categories, flow_id, policy.rules)
         action = rule.action if rule else Action(policy.default_action)
         rule_id = rule.id if rule else "default"
         if action is Action.QUARANTINE:

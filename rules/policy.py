@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from detectors.entities import ENTITIES, Category
 from rules.decision import Action
@@ -75,11 +75,16 @@ class Rule(_Model):
     operator: OperatorSpec | None = None
     min_score: float = Field(default=0.0, ge=0.0, le=1.0)
 
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, entities: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [e for e in entities if e not in ENTITIES]
+        if unknown:
+            raise ValueError(f"unknown entity {unknown[0]!r}; known: {', '.join(sorted(ENTITIES))}")
+        return entities
+
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
-        unknown = [e for e in self.entities if e not in ENTITIES]
-        if unknown:
-            raise ValueError(f"unknown entity {unknown[0]!r}")
         if not self.entities and not self.categories:
             raise ValueError("a rule needs entities or categories")
         if self.action is Action.MASK and self.operator is None:

@@ -1,0 +1,105 @@
+"""The command-line contract of DESIGN.md: `customs detect` and `customs scan`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from customs.cli import app
+
+ID = "11010519491231002X"
+EMAIL = "zhang94@example.cn"
+runner = CliRunner()
+
+
+def _nested(levels: int) -> object:
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def _write_sample(path: Path) -> Path:
+    lines = [
+        json.dumps(
+            {"id": "r1", "patient": {"id_number": ID}, "notes": [f"邮箱{EMAIL}", "无"]}, ensure_ascii=False
+        ),
+        json.dumps({"id": "r2", "sku": "A-100", "qty": 5}),
+        "not json at all",
+        "",
+        json.dumps([1, 2]),
+        json.dumps({"id": "r3", "deep": _nested(40)}),
+    ]
+    path.write_bytes("\n".join(lines).encode() + b"\n" + b'{"id": "\xff\xfe"}\n')
+    return path
+
+
+def test_detect_prints_one_line_per_record_in_order(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["detect", str(_write_sample(tmp_path / "in.jsonl"))])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["r1", "r2", None, None, None, None]
+    first = {(f["path"], f["entity"], f["start"], f["end"]) for f in rows[0]["findings"]}
+    assert ("patient.id_number", "CN_RESIDENT_ID", 0, 18) in first
+    assert ("notes.0", "EMAIL_ADDRESS", 2, 2 + len(EMAIL)) in first
+    assert all(0 < f["score"] <= 1 for f in rows[0]["findings"])
+    assert rows[1]["findings"] == []
+    errors = [row["error"] for row in rows[2:]]
+    assert errors[0].startswith("not JSON") and errors[1].startswith("not an object")
+    assert errors[2].startswith("too deeply nested") and errors[3].startswith("not UTF-8")
+
+
+@pytest.mark.parametrize("preset", ["mask-all", "gba-default"])
+def test_scan_routes_every_line_to_exactly_one_file(tmp_path: Path, preset: str) -> None:
+    source = _write_sample(tmp_path / "in.jsonl")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), "--policy", preset])
+    assert result.exit_code == 0, result.output
+    routed = {
+        name: (out / f"{name}.jsonl").read_text().splitlines() for name in ("allow", "mask", "quarantine")
+    }
+    decisions = [json.loads(line) for line in (out / "decisions.jsonl").read_text().splitlines()]
+    assert sum(len(lines) for lines in routed.values()) == len(decisions) == 6
+    assert [d["id"] for d in decisions] == ["r1", "r2", None, None, None, None]
+    assert {d["decision"] for d in decisions[2:]} == {"quarantine"}
+    assert all(d["reasons"] == ["decode_error"] for d in decisions[2:])
+    for name in ("allow", "mask"):
+        for line in routed[name]:
+            assert ID not in line and EMAIL not in line
+    if preset == "mask-all":
+        assert [d["decision"] for d in decisions[:2]] == ["mask", "allow"]
+        masked = json.loads(routed["mask"][0])
+        assert masked["patient"] == {"id_number": "<CN_RESIDENT_ID>"} and masked["notes"][1] == "无"
+    else:  # no flow given: the shipped policy holds everything
+        assert [d["reasons"] for d in decisions[:2]] == [["no_flow"], ["no_flow"]]
+
+
+def test_scan_with_a_flow_uses_the_same_decide_as_the_stream(tmp_path: Path) -> None:
+    source = _write_sample(tmp_path / "in.jsonl")
+    out = tmp_path / "out"
+    flow = ["--source", "sz-bank", "--destination", "hk-bank-branch", "--purpose", "credit_assessment"]
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), "--date", "2026-01-15", *flow])
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(line) for line in (out / "decisions.jsonl").read_text().splitlines()]
+    assert decisions[0]["decision"] == "mask" and decisions[0]["flow"] == "bank-credit"
+    assert decisions[1]["decision"] == "allow"
+
+
+def test_bad_policy_is_refused_naming_file_line_and_field(tmp_path: Path) -> None:
+    policy = tmp_path / "bad.yaml"
+    policy.write_text("name: broken\nrules:\n  - id: r1\n    entities: [NOT_AN_ENTITY]\n    action: allow\n")
+    result = runner.invoke(app, ["policy", "check", str(policy)])
+    assert result.exit_code == 2
+    assert f"{policy}:4: field rules.0.entities:" in result.output and "NOT_AN_ENTITY" in result.output
+
+
+def test_console_script_is_installed_and_documents_itself() -> None:
+    customs = Path(sys.executable).parent / "customs"
+    result = subprocess.run([str(customs), "--help"], capture_output=True, text=True, timeout=60, check=True)
+    for command in ("detect", "scan", "worker", "topics", "demo", "policy"):
+        assert command in result.stdout
