@@ -39,9 +39,15 @@ def _free_port_pair() -> int:
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def kafka_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("kafka")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(kafka_data_dir: Path) -> Iterator[str]:
+    """One real Apache Kafka broker (KRaft) for the session, started by the project's own script."""
     port = _free_port_pair()
-    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": str(tmp_path_factory.mktemp("kafka"))}
+    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": str(kafka_data_dir)}
     subprocess.run([str(KAFKA), "start"], env=env, check=True, timeout=180)
     try:
         yield f"127.0.0.1:{port}"
