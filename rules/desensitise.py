@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from detectors.walker import JsonValue
+from detectors.walker import JsonValue, join_path
 from rules.decision import MaskInstruction
 from rules.operators import OPERATORS
 
@@ -31,9 +31,9 @@ def desensitise(record: JsonValue, masks: Sequence[MaskInstruction], key: bytes)
         if isinstance(value, str):
             return _mask_text(value, by_path[path], key) if path in by_path else value
         if isinstance(value, dict):
-            return {k: rebuild(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+            return {k: rebuild(v, join_path(path, k)) for k, v in value.items()}
         if isinstance(value, list):
-            return [rebuild(v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(value)]
+            return [rebuild(v, join_path(path, i)) for i, v in enumerate(value)]
         return value
 
     return rebuild(record, "")

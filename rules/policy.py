@@ -124,20 +124,32 @@ class Policy(_Model):
         return None
 
 
+class _PolicyLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so pydantic validates them (with a line)."""
+
+
+_PolicyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the YAML node at ``loc``: a mapping entry's key line, a list item's own line."""
     node = root
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
+            entry = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if entry is None:
+                break
+            line = entry[0].start_mark.line + 1
+            node = entry[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            match = node.value[part]
+            node = node.value[part]
+            line = node.start_mark.line + 1
         else:
-            match = None
-        if match is None:
             break
-        node = match
-        line = node.start_mark.line + 1
     return line
 
 
@@ -145,8 +157,8 @@ def parse_policy(text: bytes, source: str) -> Policy:
     """Validate policy ``text``; ``source`` names it in errors. Raises ``PolicyError``."""
     try:
         decoded = text.decode("utf-8")
-        root = yaml.compose(decoded)
-        data: Any = yaml.safe_load(decoded)
+        root = yaml.compose(decoded, Loader=_PolicyLoader)
+        data: Any = yaml.load(decoded, Loader=_PolicyLoader)
     except UnicodeDecodeError as exc:
         raise PolicyError(f"{source}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except yaml.MarkedYAMLError as exc:

@@ -7,12 +7,17 @@ segmenter. Our recognizers instead look for context words in a window of charact
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 LANGUAGE = "zh"
+# Cheap pre-filters: most strings in a record hold no identifier at all, and a single regex search
+# is far cheaper than running every pattern and validator.
+DIGIT_RUN = re.compile(r"\d{4}")
+AT_SIGN = re.compile("@")
 CONTEXT_WINDOW = 24
 CONTEXT_BOOST = 0.35
 
@@ -28,6 +33,8 @@ class GbaRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[tuple[str, ...]] = ()
     # Words near a match that make it less likely to be this entity (order numbers, invoices ...).
     NEGATIVE_CONTEXT: ClassVar[tuple[str, ...]] = ()
+    # A text without a match for TRIGGER cannot hold this entity (None: always analyse).
+    TRIGGER: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self) -> None:
         super().__init__(
@@ -47,6 +54,8 @@ class GbaRecognizer(PatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        if self.TRIGGER is not None and self.TRIGGER.search(text) is None:
+            return []
         results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts, regex_flags)
         if not results or not (self._context_lower or self._negative_lower):
             return results

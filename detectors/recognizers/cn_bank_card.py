@@ -8,12 +8,13 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 from stdnum import luhn
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 from detectors.recognizers.cn_resident_id import is_resident_id
 
 
 class CnBankCardRecognizer(GbaRecognizer):
     ENTITY = "CN_BANK_CARD"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_bank_card",

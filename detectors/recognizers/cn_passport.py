@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 _BEFORE = r"(?<![0-9A-Za-z])"
 _AFTER = r"(?![0-9A-Za-z])"
@@ -14,6 +14,7 @@ _AFTER = r"(?![0-9A-Za-z])"
 
 class CnPassportRecognizer(GbaRecognizer):
     ENTITY = "CN_PASSPORT"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("cn_passport_e", _BEFORE + r"(?-i:E(?:\d{8}|[A-HJ-NP-Z]\d{7}))" + _AFTER, 0.5),
         # Older ordinary (G) and diplomatic/service (D, S, P; DE, SE, PE) passports: context needed.

@@ -7,15 +7,21 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 from stdnum.cn import ric
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
-# Residence permits for Hong Kong, Macau and Taiwan residents use these region codes, which
-# python-stdnum's region table does not list; their checksum and birth date follow GB 11643.
-PERMIT_REGIONS = ("810000", "820000", "830000")
+# GB/T 2260 province-level prefixes, plus 81/82/83 for the residence permits of Hong Kong, Macau and
+# Taiwan residents (810000/820000/830000). python-stdnum's county table is stricter (it rejects
+# codes retired or created after its data was cut, and it crashes on some entries), so we check the
+# province, the birth date and the GB 11643 checksum ourselves.
+PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "  # noqa: SIM905
+    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+)
 
 
 class CnResidentIdRecognizer(GbaRecognizer):
     ENTITY = "CN_RESIDENT_ID"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_resident_id_18",
@@ -48,11 +54,9 @@ class CnResidentIdRecognizer(GbaRecognizer):
 def is_resident_id(text: str) -> bool:
     """``text`` is a valid 18-character resident ID or residence permit number (other recognizers defer)."""
     number = text.upper()
-    if len(number) != 18:
+    if len(number) != 18 or not number[:17].isdigit() or number[:2] not in PROVINCES:
         return False
-    if number.startswith(PERMIT_REGIONS):
-        return bool(ric.calc_check_digit(number) == number[17]) and _valid_birth_date(number)
-    return bool(ric.is_valid(number))
+    return bool(ric.calc_check_digit(number) == number[17]) and _valid_birth_date(number)
 
 
 def _valid_birth_date(number: str) -> bool:

@@ -7,7 +7,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 from stdnum.cn import uscc
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 from detectors.recognizers.cn_bank_card import is_bank_card
 from detectors.recognizers.cn_resident_id import is_resident_id
 
@@ -16,6 +16,7 @@ _CHAR = "[0-9A-HJ-NP-RTUWXY]"  # digits and upper-case letters except I, O, S, V
 
 class CnUsccRecognizer(GbaRecognizer):
     ENTITY = "CN_USCC"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_uscc",

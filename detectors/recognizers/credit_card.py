@@ -8,7 +8,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 from stdnum import luhn
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 from detectors.recognizers.cn_resident_id import is_resident_id
 
 # (scheme, prefix pattern, allowed lengths)
@@ -22,6 +22,7 @@ SCHEMES: tuple[tuple[str, re.Pattern[str], frozenset[int]], ...] = (
 
 class CreditCardRecognizer(GbaRecognizer):
     ENTITY = "CREDIT_CARD"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "credit_card",

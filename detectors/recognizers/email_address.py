@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import AT_SIGN, GbaRecognizer
 
 # Generic top-level domains seen in practice; any two-letter country code is also accepted.
 _GENERIC = (
@@ -20,6 +20,7 @@ FILE_EXTENSIONS = frozenset({"py", "md", "rs", "sh", "ts", "db", "gz", "xz", "so
 
 class EmailAddressRecognizer(GbaRecognizer):
     ENTITY = "EMAIL_ADDRESS"
+    TRIGGER = AT_SIGN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "email_ascii",

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 SPACE_VALUE = 36  # the value a one-letter prefix is padded with
@@ -38,6 +38,7 @@ def is_valid(text: str) -> bool:
 
 class HkIdCardRecognizer(GbaRecognizer):
     ENTITY = "HK_ID_CARD"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "hk_id_card_brackets",

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 
 class HkMoExitPermitRecognizer(GbaRecognizer):
     ENTITY = "HK_MO_EXIT_PERMIT"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "hk_mo_exit_permit",

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 
 class HomeReturnPermitRecognizer(GbaRecognizer):
     ENTITY = "HOME_RETURN_PERMIT"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "home_return_permit",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
@@ -12,6 +13,7 @@ from detectors.recognizers.base import GbaRecognizer
 
 class IpAddressRecognizer(GbaRecognizer):
     ENTITY = "IP_ADDRESS"
+    TRIGGER = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f]*:")
     PATTERNS: ClassVar[list[Pattern]] = [
         # Exactly four dotted parts: "1.2.3" and "1.2.3.4.5" (versions, section numbers) do not match.
         Pattern("ipv4", r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z])(?!\.\d)", 0.6),

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 # The check digit's algorithm is not public, so a bare match stays below the 0.5 threshold.
 _BEFORE = r"(?<![0-9A-Za-z/])(?<!\d[ .-])"
@@ -15,6 +15,7 @@ _AFTER = r"(?![0-9A-Za-z/])"
 
 class MoIdCardRecognizer(GbaRecognizer):
     ENTITY = "MO_ID_CARD"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("mo_id_card", _BEFORE + r"[157]\d{6}[(（]\d[)）]", 0.4),
         Pattern("mo_id_card_old", _BEFORE + r"[157]/\d{6}/\d" + _AFTER, 0.4),

@@ -8,7 +8,7 @@ from typing import ClassVar
 import phonenumbers
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 GBA_REGIONS = frozenset({"CN", "HK", "MO"})
 
@@ -23,6 +23,7 @@ _HK_MO_BODY = r"[2-9]\d{3}[ -]?\d{4}"
 
 class PhoneNumberRecognizer(GbaRecognizer):
     ENTITY = "PHONE_NUMBER"
+    TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_mobile",
