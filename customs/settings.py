@@ -10,7 +10,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -49,6 +49,38 @@ class Settings(BaseSettings):
     )
     session_timeout: float = Field(10.0, gt=0, description="Consumer session timeout, seconds")
     log_level: str = "info"
+    metrics_port: Annotated[int, Field(ge=0, le=65535)] | Literal["auto"] = Field(
+        9464,
+        description="First port of this worker's /metrics (0 disables; 'auto' lets the system pick one)",
+    )
+    metrics_port_span: int = Field(
+        6, ge=1, le=64, description="Ports tried from metrics_port on, so several workers on a host fit"
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the /metrics endpoint listens on")
+    lag_interval: float = Field(5.0, gt=0, description="Seconds between consumer-lag updates")
+    # The quarantine review service (``customs review``).
+    review_db: Path = Field(REPO_ROOT / "var" / "review.db", description="SQLite file of the review store")
+    review_database_url: str | None = Field(
+        None, description="Review store URL, sqlite:///PATH (PostgreSQL is not supported yet)"
+    )
+    review_key: SecretStr | None = Field(
+        None, description="Fernet key (urlsafe base64 of 32 bytes) encrypting held records at rest"
+    )
+    review_key_file: Path = Field(
+        REPO_ROOT / "var" / "secrets" / "review.key",
+        description="File holding the review key; created with a random key (mode 0600) if missing",
+    )
+    review_host: str = Field("127.0.0.1", description="Address the review service listens on")
+    review_port: int = Field(8088, ge=0, le=65535, description="Port of the review service")
+    review_group: str | None = Field(None, description="Consumer group of the review ingest (APP_ID-review)")
+    review_transactional_id: str | None = Field(
+        None, description="Transactional id of the release producer (APP_ID-review-release)"
+    )
+    review_session_minutes: float = Field(30.0, gt=0, description="Idle minutes before a session expires")
+    review_session_max_hours: float = Field(12.0, gt=0, description="Hours after which any session expires")
+    review_secure_cookies: bool = Field(False, description="Send the session cookie only over HTTPS")
+    review_page_size: int = Field(25, ge=1, le=500, description="Held records per queue page")
+    review_bulk_limit: int = Field(500, ge=1, description="Most records one bulk action touches")
 
     @field_validator("inbound_topics", mode="before")
     @classmethod

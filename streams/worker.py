@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 
 import faust
+from prometheus_client import REGISTRY, CollectorRegistry
 
-from customs.inspection import Inspector, Origin, audit_bytes, flow_context
+from customs.inspection import Inspector, Origin, Verdict, audit_bytes, flow_context
 from customs.settings import Settings
+from detectors.classify import Classifier
+from detectors.finding import Finding
+from detectors.walker import JsonValue
+from rules.decision import FlowContext
 from streams import headers as h
+from streams.metrics import GatewayMetrics, partition_lags, serve_metrics
 from streams.transactions import GatewayApp
 
 log = logging.getLogger("customs.worker")
@@ -34,7 +42,45 @@ def _broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server.strip())
 
 
-def build_app(settings: Settings, inspector: Inspector) -> faust.App:
+class _TimedClassifier(Classifier):
+    """The inspector's classifier, its time per record observed (and kept per thread for the rest)."""
+
+    def __init__(self, inner: Classifier, metrics: GatewayMetrics, spent: threading.local) -> None:
+        vars(self).update(vars(inner))  # share the inner engine: no super().__init__, no second analyzer
+        self._inner = inner
+        self._metrics = metrics
+        self._spent = spent
+
+    def classify(self, record: JsonValue) -> list[Finding]:
+        started = time.perf_counter()
+        try:
+            return self._inner.classify(record)
+        finally:
+            elapsed = time.perf_counter() - started
+            self._spent.seconds = getattr(self._spent, "seconds", 0.0) + elapsed
+            self._metrics.classification_seconds.observe(elapsed)
+
+
+class _TimedInspection:
+    """``Inspector.inspect`` in a classify thread: classification and the rest timed apart."""
+
+    def __init__(self, inspector: Inspector, metrics: GatewayMetrics) -> None:
+        self._spent = threading.local()
+        if not isinstance(inspector.classifier, _TimedClassifier):
+            inspector.classifier = _TimedClassifier(inspector.classifier, metrics, self._spent)
+        self._inspector = inspector
+        self._metrics = metrics
+
+    def __call__(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
+        self._spent.seconds = 0.0
+        started = time.perf_counter()
+        verdict = self._inspector.inspect(raw, flow, origin)
+        rest = time.perf_counter() - started - self._spent.seconds
+        self._metrics.decision_seconds.observe(max(0.0, rest))
+        return verdict
+
+
+def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics | None = None) -> faust.App:
     app = GatewayApp(
         settings.app_id,
         source_topics=tuple(settings.inbound_topic_names),
@@ -62,6 +108,10 @@ def build_app(settings: Settings, inspector: Inspector) -> faust.App:
     }
     executor = ThreadPoolExecutor(max_workers=settings.classify_threads, thread_name_prefix="classify")
     counts: Counter[str] = Counter()
+    metrics = metrics or GatewayMetrics(CollectorRegistry())
+    inspect = _TimedInspection(inspector, metrics)
+    metrics.set_policy_version(inspector.policy().version)  # then kept current by each decision
+    positions: dict[tuple[str, int], int] = {}  # the next offset to process, as processed here
 
     @app.agent(inbound, name="customs-gateway")
     async def gateway(stream: Any) -> None:
@@ -76,7 +126,8 @@ def build_app(settings: Settings, inspector: Inspector) -> faust.App:
                 message.offset,
                 int(message.timestamp * 1000) if message.timestamp else None,
             )
-            verdict = await loop.run_in_executor(executor, inspector.inspect, message.value, flow, origin)
+            metrics.record_in(message.topic)
+            verdict = await loop.run_in_executor(executor, inspect, message.value, flow, origin)
             passed = [(k, v.encode()) for k, v in in_headers.items() if k in h.FLOW_HEADERS]
             await outputs[verdict.action.value].send(
                 key=message.key,
@@ -84,6 +135,7 @@ def build_app(settings: Settings, inspector: Inspector) -> faust.App:
                 headers=passed + list(verdict.headers),
                 partition=message.partition,
             )
+            metrics.observe_end_to_end(message.timestamp)
             await outputs["audit"].send(
                 key=message.key,
                 value=audit_bytes(verdict.audit_event(origin, flow)),
@@ -91,6 +143,13 @@ def build_app(settings: Settings, inspector: Inspector) -> faust.App:
                 partition=message.partition,
             )
             counts[verdict.action.value] += 1
+            metrics.record_out(verdict.decision, verdict.findings, message.topic)
+            positions[(message.topic, message.partition)] = message.offset + 1
+
+    @app.timer(interval=settings.lag_interval)  # type: ignore[untyped-decorator]
+    async def lag() -> None:
+        committed = getattr(app.consumer, "_committed_offset", {})  # Faust's next offset per partition
+        metrics.set_lag(partition_lags(app.consumer, settings.inbound_topic_names, positions, committed))
 
     @app.timer(interval=10.0)  # type: ignore[untyped-decorator]
     async def report() -> None:
@@ -105,6 +164,8 @@ def build_app(settings: Settings, inspector: Inspector) -> faust.App:
 
 def run_worker(settings: Settings, inspector: Inspector) -> None:
     """Run until SIGINT/SIGTERM. Faust commits the transaction of every partition on the way out."""
-    app = build_app(settings, inspector)
+    metrics = GatewayMetrics(REGISTRY)  # the default registry also carries the process metrics
+    serve_metrics(REGISTRY, settings.metrics_port, settings.metrics_host, settings.metrics_port_span)
+    app = build_app(settings, inspector, metrics)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
     worker.execute_from_commandline()

@@ -1,0 +1,396 @@
+"""End-to-end benchmark on a real broker: the gateway against pass-through baselines, in one run.
+
+    .venv/bin/python -m load.bench_gateway [--records 20000] [--bootstrap HOST:PORT] [--out load/results]
+
+Scenarios, all on the same broker and the same synthetic GBA records (half of the bank records Avro):
+  passthrough-confluent  consume → produce with plain confluent-kafka (the machine's ceiling)
+  passthrough-faust      the worker's own stack (Faust, exactly once, same app) with no inspection
+  gateway-1              one `customs worker`
+  gateway-2              two `customs worker` processes in one group
+  latency                one worker fed at half its measured rate: p50/p99 end to end, read committed
+Throughput is records / (last output − first output), from the outputs' own timestamps, so process
+start-up does not count. Without --bootstrap a broker is started on a free port and stopped at the end.
+Prints a table and the ratios, and writes JSON and a PNG chart to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from confluent_kafka import Consumer, Producer
+
+from customs.settings import REPO_ROOT, Settings
+from load.feed import encoded, flow_headers
+from load.generator import generate
+from streams.codec import SchemaStore
+from streams.topics import create_topics
+
+KAFKA = REPO_ROOT / "deploy" / "kafka" / "kafka"
+Record = tuple[bytes, list[tuple[str, str | bytes | None]]]
+
+
+@dataclass
+class Result:
+    scenario: str
+    records: int
+    seconds: float
+    per_second: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        with socket.socket() as second:
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port pair")
+
+
+@contextmanager
+def broker(bootstrap: str | None) -> Iterator[str]:
+    if bootstrap:
+        yield bootstrap
+        return
+    port = _free_port()
+    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": tempfile.mkdtemp(prefix="bench-kafka-")}
+    subprocess.run([str(KAFKA), "start"], env=env, check=True)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([str(KAFKA), "stop"], env=env, check=False)
+
+
+def records(count: int, settings: Settings) -> list[Record]:
+    schemas = SchemaStore(settings.schemas_dir)
+    out: list[Record] = []
+    for index, sample in enumerate(generate(count, seed=2026, max_record_bytes=settings.max_record_bytes)):
+        out.append((encoded(sample, schemas, as_avro=index % 2 == 0), flow_headers(sample)))
+    return out
+
+
+def scenario_settings(bootstrap: str, partitions: int) -> Settings:
+    run = uuid.uuid4().hex[:8]
+    return Settings(
+        bootstrap_servers=bootstrap,
+        app_id=f"bench-{run}",
+        topic_prefix=f"bench-{run}.",
+        partitions=partitions,
+        pseudonym_key="benchmark-key",
+    )
+
+
+def produce(settings: Settings, batch: list[Record], rate: float = 0.0) -> None:
+    producer = Producer(
+        {"bootstrap.servers": settings.bootstrap_servers, "linger.ms": 5, "enable.idempotence": True}
+    )
+    topic = settings.inbound_topic_names[0]
+    started = time.monotonic()
+    for sent, (value, headers) in enumerate(batch, start=1):
+        while True:
+            try:
+                producer.produce(topic, value=value, headers=headers)
+                break
+            except BufferError:
+                producer.poll(0.05)
+        producer.poll(0)
+        if rate > 0 and (ahead := sent / rate - (time.monotonic() - started)) > 0:
+            time.sleep(ahead)
+    producer.flush(60)
+
+
+def collect(
+    settings: Settings, topics: list[str], expected: int, timeout: float, latency: bool = False
+) -> tuple[list[float], list[float]]:
+    """Committed outputs: their own timestamps (s) and, with ``latency``, arrival − input time (ms)."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.bootstrap_servers,
+            "group.id": f"bench-reader-{uuid.uuid4().hex}",
+            "auto.offset.reset": "earliest",
+            "isolation.level": "read_committed",
+            "enable.auto.commit": False,
+        }
+    )
+    consumer.subscribe(topics)
+    stamps: list[float] = []
+    delays: list[float] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(stamps) < expected and time.monotonic() < deadline:
+            for message in consumer.consume(num_messages=1000, timeout=0.5):
+                if message.error():
+                    continue
+                stamps.append(message.timestamp()[1] / 1000)
+                if latency:
+                    event = json.loads(message.value() or b"{}")
+                    if event.get("timestamp_ms"):
+                        delays.append(time.time() * 1000 - event["timestamp_ms"])
+    finally:
+        consumer.close()
+    return stamps, delays
+
+
+def _rate(name: str, count: int, stamps: list[float]) -> Result:
+    if len(stamps) < count:
+        return Result(name, len(stamps), 0.0, 0.0, notes=[f"only {len(stamps)} of {count} outputs arrived"])
+    span = max(stamps) - min(stamps)
+    return Result(name, count, span, count / span if span > 0 else float("inf"))
+
+
+def passthrough_confluent(bootstrap: str, batch: list[Record], partitions: int) -> Result:
+    settings = scenario_settings(bootstrap, partitions)
+    create_topics(settings)
+    produce(settings, batch)
+    out_topic = settings.output_topic_names["allow"]
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": settings.app_id,
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": True,
+        }
+    )
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "enable.idempotence": True})
+    consumer.subscribe(settings.inbound_topic_names)
+    moved = 0
+    deadline = time.monotonic() + 300
+    while moved < len(batch) and time.monotonic() < deadline:
+        for message in consumer.consume(num_messages=1000, timeout=0.5):
+            if message.error():
+                continue
+            while True:
+                try:
+                    producer.produce(
+                        out_topic,
+                        value=message.value(),
+                        headers=message.headers(),
+                        partition=int(message.partition() or 0),
+                    )
+                    break
+                except BufferError:
+                    producer.poll(0.05)
+            moved += 1
+        producer.poll(0)
+    producer.flush(60)
+    consumer.close()
+    stamps, _ = collect(settings, [out_topic], len(batch), 120)
+    return _rate("passthrough-confluent", len(batch), stamps)
+
+
+def _start_workers(
+    settings: Settings, count: int, module: list[str], log_dir: Path
+) -> list[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "CUSTOMS_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+        "CUSTOMS_APP_ID": settings.app_id,
+        "CUSTOMS_TOPIC_PREFIX": settings.topic_prefix,
+        "CUSTOMS_PARTITIONS": str(settings.partitions),
+        "CUSTOMS_PSEUDONYM_KEY": "benchmark-key",
+        "CUSTOMS_METRICS_PORT": "0",
+        "CUSTOMS_LOG_LEVEL": "warning",
+    }
+    procs = []
+    for index in range(count):
+        log = (log_dir / f"{settings.app_id}-{index}.log").open("ab")
+        procs.append(subprocess.Popen(module, env=env, stdout=log, stderr=subprocess.STDOUT))
+    return procs
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def worker_run(
+    name: str,
+    bootstrap: str,
+    batch: list[Record],
+    partitions: int,
+    workers: int,
+    command: list[str],
+    log_dir: Path,
+) -> Result:
+    settings = scenario_settings(bootstrap, partitions)
+    create_topics(settings)
+    produce(settings, batch)
+    procs = _start_workers(settings, workers, command, log_dir)
+    try:
+        stamps, _ = collect(settings, [settings.output_topic_names["audit"]], len(batch), 600)
+    finally:
+        _stop(procs)
+    return _rate(name, len(batch), stamps)
+
+
+def latency_run(bootstrap: str, batch: list[Record], partitions: int, rate: float, log_dir: Path) -> Result:
+    settings = scenario_settings(bootstrap, partitions)
+    create_topics(settings)
+    procs = _start_workers(settings, 1, [_customs(), "worker"], log_dir)
+    try:
+        time.sleep(8)  # let the worker join its group before the clock starts
+        feeder = threading.Thread(target=produce, args=(settings, batch, rate))
+        feeder.start()
+        stamps, delays = collect(
+            settings, [settings.output_topic_names["audit"]], len(batch), 600, latency=True
+        )
+        feeder.join()
+    finally:
+        _stop(procs)
+    result = _rate("latency", len(batch), stamps)
+    if delays:
+        ordered = sorted(delays)
+        result.p50_ms = statistics.median(ordered)
+        result.p99_ms = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        result.notes.append(f"fed at {rate:,.0f} records/s (half of gateway-1)")
+    return result
+
+
+def _customs() -> str:
+    return str(Path(sys.executable).parent / "customs")
+
+
+def chart(results: list[Result], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    shown = [r for r in results if r.scenario != "latency" and r.per_second > 0]
+    figure, axis = plt.subplots(figsize=(8, 4))
+    axis.barh([r.scenario for r in shown], [r.per_second for r in shown], color="#3b6ea5")
+    axis.set_xlabel("records / second (end to end, read committed)")
+    axis.set_title("Data Customs gateway vs pass-through, same broker and records")
+    for index, result in enumerate(shown):
+        axis.text(result.per_second, index, f" {result.per_second:,.0f}", va="center")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    return True
+
+
+def machine() -> dict[str, object]:
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "kafka": os.environ.get("KAFKA_VERSION", "4.1.1"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--bootstrap", help="use this broker instead of starting one")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "load" / "results")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))
+    print(f"generating {args.records:,} synthetic GBA records ...", flush=True)
+    batch = records(args.records, Settings())
+    results: list[Result] = []
+    with broker(args.bootstrap) as bootstrap:
+        steps: list[tuple[str, Callable[[], Result]]] = [
+            ("passthrough-confluent", lambda: passthrough_confluent(bootstrap, batch, args.partitions)),
+            (
+                "passthrough-faust",
+                lambda: worker_run(
+                    "passthrough-faust",
+                    bootstrap,
+                    batch,
+                    args.partitions,
+                    1,
+                    [sys.executable, "-m", "load.passthrough_worker"],
+                    log_dir,
+                ),
+            ),
+            (
+                "gateway-1",
+                lambda: worker_run(
+                    "gateway-1", bootstrap, batch, args.partitions, 1, [_customs(), "worker"], log_dir
+                ),
+            ),
+            (
+                "gateway-2",
+                lambda: worker_run(
+                    "gateway-2", bootstrap, batch, args.partitions, 2, [_customs(), "worker"], log_dir
+                ),
+            ),
+        ]
+        for name, step in steps:
+            print(f"running {name} ...", flush=True)
+            results.append(step())
+            print(f"  {results[-1].per_second:,.0f} records/s", flush=True)
+        gateway_one = next(r for r in results if r.scenario == "gateway-1").per_second
+        if gateway_one > 0:
+            print("running latency at half the gateway-1 rate ...", flush=True)
+            sample = batch[: max(1000, min(len(batch), int(gateway_one * 0.5 * 20)))]
+            results.append(latency_run(bootstrap, sample, args.partitions, gateway_one * 0.5, log_dir))
+    by = {r.scenario: r.per_second for r in results}
+    ratios = {
+        "gateway-1 / passthrough-faust": _ratio(by.get("gateway-1"), by.get("passthrough-faust")),
+        "gateway-1 / passthrough-confluent": _ratio(by.get("gateway-1"), by.get("passthrough-confluent")),
+        "gateway-2 / gateway-1": _ratio(by.get("gateway-2"), by.get("gateway-1")),
+    }
+    print()
+    print(f"{'scenario':24} {'records':>8} {'records/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
+    for r in results:
+        p50 = f"{r.p50_ms:,.0f}" if r.p50_ms is not None else "-"
+        p99 = f"{r.p99_ms:,.0f}" if r.p99_ms is not None else "-"
+        print(
+            f"{r.scenario:24} {r.records:>8,} {r.per_second:>11,.0f} {p50:>8} {p99:>8}  {'; '.join(r.notes)}"
+        )
+    for name, value in ratios.items():
+        print(f"{name:40} {value if value is not None else '-'}")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "machine": machine(),
+        "records": args.records,
+        "results": [asdict(r) for r in results],
+        "ratios": ratios,
+    }
+    (args.out / f"gateway-{stamp}.json").write_text(json.dumps(report, indent=2))
+    (args.out / "gateway-latest.json").write_text(json.dumps(report, indent=2))
+    if chart(results, args.out / "gateway-latest.png"):
+        print(f"wrote {args.out}/gateway-latest.json and gateway-latest.png")
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+if __name__ == "__main__":
+    main()

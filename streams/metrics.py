@@ -1,0 +1,214 @@
+"""Every Prometheus metric of Data Customs, declared in one place, on an injectable registry.
+
+Labels are bounded by construction: a decision (allow, mask, quarantine), a reason code, an entity
+name, the policy's flow id (or ``unknown``), a topic from the settings, a partition number, the one
+active policy version. A label never carries a value taken from a record.
+
+The gateway worker serves them on ``/metrics`` (:func:`serve_metrics`); the review service declares
+its queue metrics here too, so that the dashboard and the alerts read from one list of names.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from typing import Literal, Protocol
+
+from faust.types import TP
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+
+from detectors.finding import Finding
+from rules.decision import Action, Decision
+from rules.reasons import Reason
+
+log = logging.getLogger("customs.metrics")
+
+UNKNOWN_FLOW = "unknown"
+
+# Seconds. Classification of one record is around a millisecond with pattern recognizers and can
+# reach a second with NER; end to end includes the commit interval and any backlog.
+_INSPECTION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+_END_TO_END_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
+
+
+class GatewayMetrics:
+    """The gateway's metrics, registered on ``registry`` (a fresh one per test, the default in a worker)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        r = registry
+        # The stream.
+        self.records_in = Counter(
+            "customs_records_in", "Inbound records read, by topic", ["topic"], registry=r
+        )
+        self.records_out = Counter(
+            "customs_records_out",
+            "Records routed, by decision and policy flow id",
+            ["decision", "flow"],
+            registry=r,
+        )
+        self.findings = Counter(
+            "customs_findings", "Personal-information findings, by entity", ["entity"], registry=r
+        )
+        self.quarantines = Counter(
+            "customs_quarantines",
+            "Quarantined records, once per reason code (a record may carry several)",
+            ["reason", "flow"],
+            registry=r,
+        )
+        self.decode_errors = Counter(
+            "customs_decode_errors", "Records that could not be decoded, by topic", ["topic"], registry=r
+        )
+        self.classification_seconds = Histogram(
+            "customs_classification_seconds",
+            "Time classifying one decoded record",
+            buckets=_INSPECTION_BUCKETS,
+            registry=r,
+        )
+        self.decision_seconds = Histogram(
+            "customs_decision_seconds",
+            "Time inspecting one record apart from classification: decode, decide, desensitise",
+            buckets=_INSPECTION_BUCKETS,
+            registry=r,
+        )
+        self.end_to_end_seconds = Histogram(
+            "customs_end_to_end_seconds",
+            "From the record's Kafka timestamp to its output being handed to the producer",
+            buckets=_END_TO_END_BUCKETS,
+            registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "customs_consumer_lag",
+            "Records not yet processed: high watermark (last stable offset) minus position",
+            ["topic", "partition"],
+            registry=r,
+        )
+        # The policy.
+        self.policy = Info("customs_policy", "The active policy version (content hash)", registry=r)
+        self.policy_reloads = Counter("customs_policy_reloads", "Policy reloads that took effect", registry=r)
+        self.policy_reload_failures = Counter(
+            "customs_policy_reload_failures",
+            "Policy reloads refused (invalid policy); the previous one stays active",
+            registry=r,
+        )
+        # The review service.
+        self.review_queue_size = Gauge(
+            "customs_review_queue_size", "Quarantined records waiting for review", registry=r
+        )
+        self.review_oldest_age_seconds = Gauge(
+            "customs_review_oldest_age_seconds", "Age of the oldest record waiting for review", registry=r
+        )
+        self.review_releases = Counter(
+            "customs_review_releases", "Quarantined records released by reviewers", registry=r
+        )
+        self.review_rejections = Counter(
+            "customs_review_rejections", "Quarantined records rejected by reviewers", registry=r
+        )
+        self._policy_version: str | None = None
+        self._lag_partitions: set[tuple[str, str]] = set()
+
+    def record_in(self, topic: str) -> None:
+        self.records_in.labels(topic=topic).inc()
+
+    def record_out(self, decision: Decision, findings: Iterable[Finding], topic: str) -> None:
+        """Count one routed record: its decision, its findings by entity, its quarantine reasons."""
+        flow = decision.flow_id or UNKNOWN_FLOW
+        self.records_out.labels(decision=decision.action.value, flow=flow).inc()
+        for finding in findings:
+            self.findings.labels(entity=finding.entity).inc()
+        if decision.action is Action.QUARANTINE:
+            for reason in decision.reasons:
+                self.quarantines.labels(reason=reason, flow=flow).inc()
+        if Reason.DECODE_ERROR in decision.reasons:
+            self.decode_errors.labels(topic=topic).inc()
+        if decision.policy_version != self._policy_version:
+            self.set_policy_version(decision.policy_version)
+
+    def set_policy_version(self, version: str) -> None:
+        """Publish ``version`` as the one active policy version (replacing the previous one)."""
+        self._policy_version = version
+        self.policy.info({"version": version})
+
+    def observe_end_to_end(self, timestamp: float | None, now: float | None = None) -> None:
+        """Observe now − the record's Kafka timestamp (seconds since the epoch); skipped without one."""
+        if not timestamp:
+            return
+        current = time.time() if now is None else now
+        self.end_to_end_seconds.observe(max(0.0, current - timestamp))
+
+    def set_lag(self, lags: Mapping[tuple[str, int], int]) -> None:
+        """Replace the per-partition lag: partitions no longer assigned here drop out of the series."""
+        current = {(topic, str(partition)): lag for (topic, partition), lag in lags.items()}
+        for topic, partition in self._lag_partitions - set(current):
+            self.consumer_lag.remove(topic, partition)
+        for (topic, partition), lag in current.items():
+            self.consumer_lag.labels(topic=topic, partition=partition).set(max(0, lag))
+        self._lag_partitions = set(current)
+
+
+class LagSource(Protocol):
+    """What lag needs from a consumer: Faust's ``app.consumer`` provides it."""
+
+    def assignment(self) -> set[TP]: ...
+
+    def highwater(self, tp: TP) -> int | None: ...
+
+
+def partition_lags(
+    consumer: LagSource,
+    topics: Iterable[str],
+    processed: Mapping[tuple[str, int], int],
+    committed: Mapping[TP, int | None],
+) -> dict[tuple[str, int], int]:
+    """Lag of every assigned partition of ``topics``: the high watermark minus the position.
+
+    The position is the next offset to process: the later of what this worker processed and what
+    the group committed (after a rebalance the committed offset is the fresher one). A partition
+    with neither, or whose high watermark is not fetched yet, is left out until the next update.
+    Under exactly-once the consumer reports the last stable offset, so open transactions do not count.
+    """
+    wanted = set(topics)
+    lags: dict[tuple[str, int], int] = {}
+    for tp in consumer.assignment():
+        if tp.topic not in wanted:
+            continue
+        known = [
+            offset
+            for offset in (processed.get((tp.topic, tp.partition)), committed.get(tp))
+            if offset is not None
+        ]
+        try:
+            highwater = consumer.highwater(tp)
+        except Exception:  # mid-rebalance: try again next time
+            continue
+        if not known or highwater is None or highwater < 0:
+            continue
+        lags[(tp.topic, tp.partition)] = max(0, highwater - max(known))
+    return lags
+
+
+def serve_metrics(
+    registry: CollectorRegistry, port: int | Literal["auto"], host: str = "127.0.0.1", span: int = 1
+) -> int | None:
+    """Serve ``/metrics`` on the first free port of ``port`` … ``port + span - 1``; return the port taken.
+
+    ``0`` disables the endpoint; ``"auto"`` lets the system choose a free port. If every port of the
+    range is taken, the worker runs on without an endpoint (and says so): metrics never stop the stream.
+    """
+    if port == 0:
+        log.info("metrics endpoint disabled (CUSTOMS_METRICS_PORT=0)")
+        return None
+    candidates = [0] if port == "auto" else list(range(port, min(port + span, 65536)))
+    for candidate in candidates:
+        try:
+            server, _thread = start_http_server(candidate, addr=host, registry=registry)
+        except OSError:
+            continue
+        taken = int(server.server_port)
+        log.info("metrics on http://%s:%d/metrics", host, taken)
+        return taken
+    log.warning(
+        "metrics endpoint not started: ports %d-%d on %s are all taken", candidates[0], candidates[-1], host
+    )
+    return None
