@@ -34,6 +34,19 @@ class Settings(BaseSettings):
     partitions: int = Field(4, ge=1, description="Partitions of every customs topic (all must match)")
     replication_factor: int = Field(1, ge=1)
     policy: str = Field("gba-default", description="Policy file, or a preset: gba-default, mask-all")
+    policy_poll_seconds: float = Field(
+        2.0, gt=0, description="Seconds between checks of the policy file's content hash (hot reload)"
+    )
+    policy_topic: str | None = Field(
+        None, description="Compacted Kafka topic whose latest value is the policy YAML (full name)"
+    )
+    shadow_policy: str | None = Field(
+        None, description="Candidate policy (file or preset) decided beside the active one, never routing"
+    )
+    shadow_report_seconds: float = Field(60.0, gt=0, description="Seconds between shadow-difference logs")
+    token_key: SecretStr | None = Field(
+        None, description="Secret of reversible tokens (tokenise); the pseudonym key when unset"
+    )
     pseudonym_key: SecretStr | None = Field(None, description="Secret for keyed pseudonyms (HMAC-SHA256)")
     pseudonym_key_file: Path = Field(
         REPO_ROOT / "var" / "secrets" / "pseudonym.key",
@@ -43,6 +56,8 @@ class Settings(BaseSettings):
     max_record_bytes: int = Field(262_144, ge=1, description="Larger records are quarantined")
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
     score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
+    batch_size: int = Field(100, ge=1, description="Records inspected per hand-over to the classify thread")
+    batch_wait: float = Field(0.05, gt=0, description="Seconds to wait for a batch to fill")
     classify_threads: int = Field(1, ge=1, description="Threads running classification beside the event loop")
     commit_interval: float = Field(
         0.5, gt=0, description="Seconds between transaction commits (latency vs cost)"

@@ -67,6 +67,11 @@ class GatewayApp(faust.App):
         super().__init__(*args, **kwargs)
         self._attachments = CommittedOnlyAttachments(self)
 
+    def hold(self, message: Any, channel: Any, *, key: bytes | None, value: bytes, headers: Any) -> None:
+        """Hold an output of ``message`` until the commit that covers ``message``'s offset publishes it,
+        to the same partition number, inside that partition's transaction."""
+        self._attachments.put(message, channel, key, value, partition=message.partition, headers=headers)
+
     def _new_transport(self) -> TransportT:
         transport = super()._new_transport()
         manager = type("Transactions", (SourcePartitionTransactions,), {"source_topics": self._source_topics})
