@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from customs.logs import configure as configure_logging
+from customs.policy_cli import policy_app
 from customs.settings import Settings
 
 app = typer.Typer(
@@ -18,7 +19,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 topics_app = typer.Typer(help="Kafka topics of the gateway.", no_args_is_help=True)
-policy_app = typer.Typer(help="Policy files: check them before they go live.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 app.add_typer(policy_app, name="policy")
 
@@ -151,22 +151,6 @@ def peek(
     for headers, value in latest(settings, topics[output], count):
         typer.secho(" ".join(f"{k}={v}" for k, v in headers.items() if k.startswith("customs-")), dim=True)
         typer.echo(value)
-
-
-@policy_app.command("check")
-def policy_check(file: Annotated[str, typer.Argument(help="Policy file or preset name")]) -> None:
-    """Validate a policy file; errors name the file, line and field."""
-    from rules.policy import PolicyError, load_policy
-
-    try:
-        active = load_policy(file)
-    except PolicyError as exc:
-        _fail(str(exc))
-        return
-    typer.echo(
-        f"ok: policy {active.name} version {active.version}: "
-        f"{len(active.flows)} flows, {len(active.rules)} rules, {len(active.organisations)} organisations"
-    )
 
 
 def main() -> None:

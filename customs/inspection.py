@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from detectors.classify import Classifier
 from detectors.finding import Finding
+from detectors.walker import JsonValue
 from rules.decide import decide
 from rules.decision import Action, Decision, FlowContext
 from rules.desensitise import desensitise
@@ -22,6 +24,11 @@ from rules.policy import Policy
 from rules.reasons import Reason
 from streams import headers as h
 from streams.codec import Codec, DecodeError
+
+log = logging.getLogger("customs.inspection")
+
+# A hook seeing (record, findings, flow, active decision) after every decide: the shadow policy.
+ShadowHook = Callable[[JsonValue, Sequence[Finding], FlowContext, Decision], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +86,15 @@ class Inspector:
         codec: Codec,
         policy: Callable[[], Policy],
         pseudonym_key: bytes,
+        token_key: bytes | None = None,
+        shadow: ShadowHook | None = None,
     ) -> None:
         self.classifier = classifier
         self.codec = codec
         self.policy = policy  # called once per record, so a reload takes effect between records
         self.pseudonym_key = pseudonym_key
+        self.token_key = token_key  # reversible tokens; the pseudonym key when None
+        self.shadow = shadow  # sees every decided record beside the active decision; never routes
 
     def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
         policy = self.policy()
@@ -97,14 +108,31 @@ class Inspector:
         try:
             findings = self.classifier.classify(decoded.record)
             decision = decide(decoded.record, findings, flow, policy)
+            self._shadow(decoded.record, findings, flow, decision)
             out = value
             if decision.action is Action.MASK:
-                masked = desensitise(decoded.record, decision.masks, self.pseudonym_key)
+                masked = desensitise(
+                    decoded.record,
+                    decision.masks,
+                    self.pseudonym_key,
+                    record_date=flow.record_date,
+                    token_key=self.token_key,
+                )
                 out = self.codec.encode(masked, decoded)
         except Exception as exc:  # a bug or a policy it cannot apply must not stop the stream
             decision = Decision(Action.QUARANTINE, (Reason.POLICY_ERROR,), (), policy.version)
             return self._verdict(decision, value, (), digest, origin, type(exc).__name__)
         return self._verdict(decision, out, tuple(findings), digest, origin, None)
+
+    def _shadow(
+        self, record: JsonValue, findings: Sequence[Finding], flow: FlowContext, decision: Decision
+    ) -> None:
+        if self.shadow is None:
+            return
+        try:
+            self.shadow(record, findings, flow, decision)
+        except Exception:  # a shadow policy must never affect routing
+            log.warning("shadow policy failed on a record; routing unaffected", exc_info=False)
 
     @staticmethod
     def _verdict(

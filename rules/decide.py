@@ -6,6 +6,7 @@ The stream agent, the offline ``scan`` command and the review service all call t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
@@ -41,39 +42,100 @@ def _flow_reasons(
     return reasons
 
 
+@dataclass(frozen=True, slots=True)
+class FindingTrace:
+    """What ``decide`` made of one finding: its categories, the rule that matched and why."""
+
+    finding: Finding
+    categories: tuple[str, ...]
+    status: str  # "acted", "low_confidence" or "below_threshold"
+    action: str | None  # allow, mask, quarantine, ignore; None when the finding played no part
+    rule_id: str | None
+    why: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            **self.finding.to_json(),
+            "categories": list(self.categories),
+            "status": self.status,
+            "action": self.action,
+            "rule": self.rule_id,
+            "why": self.why,
+        }
+
+
 def _rule_for(
-    finding: Finding, categories: frozenset[Category], flow_id: str | None, rules: Sequence[Rule]
-) -> Rule | None:
+    finding: Finding,
+    categories: frozenset[Category],
+    flow_id: str | None,
+    rules: Sequence[Rule],
+    use_min_score: bool = True,
+) -> tuple[Rule, str] | None:
     for rule in rules:
         if rule.flows and flow_id not in rule.flows:
             continue
-        if finding.score < rule.min_score:
+        if use_min_score and finding.score < rule.min_score:
             continue
-        if finding.entity in rule.entities or categories.intersection(rule.categories):
-            return rule
+        scope = f" on flow {flow_id}" if rule.flows else ""
+        if finding.entity in rule.entities:
+            return rule, f"entity {finding.entity} listed{scope}"
+        matched = sorted(categories.intersection(rule.categories))
+        if matched:
+            return rule, f"category {', '.join(matched)} listed{scope}"
     return None
 
 
 def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy) -> Decision:
     """Route one decoded record to allow, mask or quarantine, with the reasons and rules that decided it."""
-    findings = [f for f in findings if f.score >= policy.score_threshold]
-    categorised = [(f, _categories(record, f, context)) for f in findings]
+    return explain(record, findings, context, policy)[0]
+
+
+def explain(
+    record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy
+) -> tuple[Decision, tuple[FindingTrace, ...]]:
+    """``decide``, with a trace of what happened to every finding (the same code path, so they agree)."""
+    review = policy.review_threshold
+    confident: list[Finding] = []
+    uncertain: list[Finding] = []
+    ignored: list[Finding] = []
+    for f in findings:
+        if f.score >= policy.score_threshold:
+            confident.append(f)
+        elif review is not None and f.score >= review:
+            uncertain.append(f)
+        else:
+            ignored.append(f)
+    categorised = [(f, _categories(record, f, context)) for f in confident]
     present: frozenset[Category] = frozenset().union(*(c for _, c in categorised))
     flow = policy.find_flow(context.source, context.destination, context.purpose)
     flow_id = flow.id if flow else None
+    traces: list[FindingTrace] = [
+        FindingTrace(f, (category_of(f.entity),), "below_threshold", None, None, "score below threshold")
+        for f in ignored
+    ]
 
-    def held(reasons: Sequence[str], rule_ids: Sequence[str] = ()) -> Decision:
-        return Decision(
+    def held(
+        reasons: Sequence[str], rule_ids: Sequence[str] = ()
+    ) -> tuple[Decision, tuple[FindingTrace, ...]]:
+        decision = Decision(
             Action.QUARANTINE, tuple(dict.fromkeys(reasons)), tuple(rule_ids), policy.version, flow_id=flow_id
         )
+        return decision, tuple(traces)
+
+    def untouched(why: str) -> None:
+        for finding, categories in categorised:
+            traces.append(FindingTrace(finding, tuple(sorted(categories)), "acted", None, None, why))
 
     if context.important_data:
+        untouched("record is important data")
         return held([Reason.IMPORTANT_DATA])
     if policy.require_flow:
         if flow is None:
+            untouched("no filed flow")
             return held([Reason.NO_FLOW])
         flow_reasons = _flow_reasons(flow, context, policy, present)
         if flow_reasons:
+            untouched("flow checks failed: " + ", ".join(flow_reasons))
             return held(flow_reasons)
 
     reasons: list[str] = []
@@ -81,9 +143,11 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
     mask_rules: list[str] = []
     masks: list[MaskInstruction] = []
     for finding, categories in categorised:
-        rule = _rule_for(finding, categories, flow_id, policy.rules)
+        match = _rule_for(finding, categories, flow_id, policy.rules)
+        rule, why = match if match else (None, f"no rule matched: default_action {policy.default_action}")
         action = rule.action if rule else Action(policy.default_action)
         rule_id = rule.id if rule else "default"
+        traces.append(FindingTrace(finding, tuple(sorted(categories)), "acted", action.value, rule_id, why))
         if action is Action.QUARANTINE:
             reasons.append(Reason.RULE_QUARANTINE)
             quarantine_rules.append(rule_id)
@@ -91,10 +155,26 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
             spec = rule.operator if rule and rule.operator else policy.default_operator
             masks.append(MaskInstruction(finding, spec.name, tuple(sorted(spec.params.items()))))
             mask_rules.append(rule_id)
+    for finding in uncertain:
+        categories = _categories(record, finding, context)
+        match = _rule_for(finding, categories, flow_id, policy.rules, use_min_score=False)
+        if match and match[0].on_low_confidence:
+            lc_action, rule_id, why = (
+                match[0].on_low_confidence,
+                match[0].id,
+                match[1] + ": on_low_confidence",
+            )
+        else:
+            lc_action, rule_id, why = policy.low_confidence_action, "low_confidence_action", "policy default"
+        status = "low_confidence"
+        traces.append(FindingTrace(finding, tuple(sorted(categories)), status, lc_action, rule_id, why))
+        if lc_action == "quarantine":
+            reasons.append(Reason.LOW_CONFIDENCE)
+            quarantine_rules.append(rule_id)
     if quarantine_rules:
         return held(reasons, list(dict.fromkeys(quarantine_rules)))
     if masks:
-        return Decision(
+        decision = Decision(
             Action.MASK,
             (Reason.RULE_MASK,),
             tuple(dict.fromkeys(mask_rules)),
@@ -102,4 +182,5 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
             tuple(masks),
             flow_id,
         )
-    return Decision(Action.ALLOW, (), (), policy.version, flow_id=flow_id)
+        return decision, tuple(traces)
+    return Decision(Action.ALLOW, (), (), policy.version, flow_id=flow_id), tuple(traces)

@@ -4,32 +4,46 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from detectors.walker import JsonValue, join_path
 from rules.decision import MaskInstruction
 from rules.operators import OPERATORS
+from rules.operators.base import OperatorContext
 
 
-def _mask_text(text: str, masks: Sequence[MaskInstruction], key: bytes) -> str:
+def _mask_text(text: str, masks: Sequence[MaskInstruction], key: bytes, context: OperatorContext) -> str:
     # Right to left, so earlier offsets stay valid; overlapping spans were resolved by the classifier.
     for mask in sorted(masks, key=lambda m: m.finding.start, reverse=True):
         start, end = mask.finding.start, mask.finding.end
-        replacement = OPERATORS[mask.operator].operate(
-            text[start:end], mask.finding.entity, dict(mask.params), key
+        replacement = OPERATORS[mask.operator].operate_in(
+            text[start:end], mask.finding.entity, dict(mask.params), key, context
         )
         text = text[:start] + replacement + text[end:]
     return text
 
 
-def desensitise(record: JsonValue, masks: Sequence[MaskInstruction], key: bytes) -> JsonValue:
-    """A copy of ``record`` with every masked span replaced by its operator's output."""
+def desensitise(
+    record: JsonValue,
+    masks: Sequence[MaskInstruction],
+    key: bytes,
+    *,
+    record_date: date | None = None,
+    token_key: bytes | None = None,
+) -> JsonValue:
+    """A copy of ``record`` with every masked span replaced by its operator's output.
+
+    ``record_date`` (for age bands) and ``token_key`` (for reversible tokens, else ``key``) reach the
+    operators with the original record, through an ``OperatorContext``.
+    """
+    context = OperatorContext(record_date=record_date, record=record, token_key=token_key)
     by_path: dict[str, list[MaskInstruction]] = defaultdict(list)
     for mask in masks:
         by_path[mask.finding.path].append(mask)
 
     def rebuild(value: JsonValue, path: str) -> JsonValue:
         if isinstance(value, str):
-            return _mask_text(value, by_path[path], key) if path in by_path else value
+            return _mask_text(value, by_path[path], key, context) if path in by_path else value
         if isinstance(value, dict):
             return {k: rebuild(v, join_path(path, k)) for k, v in value.items()}
         if isinstance(value, list):

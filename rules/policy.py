@@ -74,6 +74,9 @@ class Rule(_Model):
     action: Action
     operator: OperatorSpec | None = None
     min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    # For this rule's low-confidence findings (between review_threshold and score_threshold):
+    # quarantine holds the record for review, ignore lets it pass; unset: the policy's low_confidence_action.
+    on_low_confidence: Literal["quarantine", "ignore"] | None = None
 
     @field_validator("entities")
     @classmethod
@@ -97,6 +100,11 @@ class Policy(_Model):
     version: str = ""  # the content hash, filled in by the loader
     require_flow: bool = True
     score_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    # Findings scoring in [review_threshold, score_threshold) are "low confidence": not acted on as
+    # findings, but a record holding one is quarantined (reason low_confidence) when its rule's
+    # on_low_confidence, or else low_confidence_action, says quarantine. Unset: no such band.
+    review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    low_confidence_action: Literal["quarantine", "ignore"] = "ignore"
     default_action: Literal["allow", "mask", "quarantine"] = "quarantine"
     default_operator: OperatorSpec = OperatorSpec(name="type_tag")
     organisations: dict[str, Organisation] = Field(default_factory=dict)
@@ -105,6 +113,8 @@ class Policy(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> Policy:
+        if self.review_threshold is not None and self.review_threshold > self.score_threshold:
+            raise ValueError("review_threshold: must not exceed score_threshold")
         for index, flow in enumerate(self.flows):
             for role in ("source", "destination"):
                 org = getattr(flow, role)
@@ -174,7 +184,7 @@ def parse_policy(text: bytes, source: str) -> Policy:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
-        if message.startswith(("flows.", "rules.")) and ": " in message:
+        if message.startswith(("flows.", "rules.", "review_threshold")) and ": " in message:
             field, message = message.split(": ", 1)
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
         field_name = ".".join(str(p) for p in loc) or "(top level)"

@@ -1,4 +1,8 @@
-"""Machine-readable reason codes, the vocabulary of every quarantine and mask decision."""
+"""Machine-readable reason codes, the vocabulary of every quarantine and mask decision.
+
+A decision carries its reasons in order, each once (the ``customs-reasons`` header, the audit event,
+``decisions.jsonl``). Reasons from the flow checks come first and stop there; rule reasons follow.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,49 @@ from enum import StrEnum
 
 
 class Reason(StrEnum):
-    NO_FLOW = "no_flow"  # no filed flow for this source, destination and purpose
-    CONTRACT_NOT_IN_FORCE = (
-        "contract_not_in_force"  # the flow's contract is not in force on the record's date
-    )
-    DESTINATION_OUTSIDE_GBA = "destination_outside_gba"  # the recipient is outside what the contract allows
-    CATEGORY_NOT_PERMITTED = "category_not_permitted"  # a PI category the flow does not list
-    SENSITIVE_WITHOUT_CONSENT = (
-        "sensitive_without_consent"  # sensitive PI without consent / impact assessment
-    )
-    IMPORTANT_DATA = "important_data"  # the record is tagged as important data
-    LOW_CONFIDENCE = "low_confidence"  # a finding too uncertain to release unreviewed
-    DECODE_ERROR = "decode_error"  # the record could not be decoded (see the detail)
-    POLICY_ERROR = "policy_error"  # the policy could not be applied to this record
-    RULE_QUARANTINE = "rule_quarantine"  # a policy rule sends this entity to quarantine
-    RULE_MASK = "rule_mask"  # a policy rule masks this entity
+    """Every code a decision may carry. Each member's docstring says when, and what follows."""
+
+    NO_FLOW = "no_flow"
+    """Quarantine: the policy files no flow for the record's source, destination and purpose headers
+    (or a header is missing). Only when the policy has ``require_flow: true``."""
+
+    CONTRACT_NOT_IN_FORCE = "contract_not_in_force"
+    """Quarantine: the flow's contract is not in force on the record's date (its Kafka timestamp, or
+    ``--date`` offline): before ``in_force_from`` or after ``in_force_until``."""
+
+    DESTINATION_OUTSIDE_GBA = "destination_outside_gba"
+    """Quarantine: a party of the flow is in a jurisdiction its contract does not cover (for example a
+    Macau recipient under the Hong Kong version, or anyone ``elsewhere``)."""
+
+    CATEGORY_NOT_PERMITTED = "category_not_permitted"
+    """Quarantine: the record holds a personal-information category (including ``minor``) that the
+    flow's ``categories`` do not list."""
+
+    SENSITIVE_WITHOUT_CONSENT = "sensitive_without_consent"
+    """Quarantine: sensitive personal information (identity documents, financial accounts, health,
+    minors) on a flow without both ``consent_for_sensitive`` and ``impact_assessment``."""
+
+    IMPORTANT_DATA = "important_data"
+    """Quarantine, before anything else: the producer marked the record as important data
+    (``customs-important-data: true``), which the GBA Standard Contract excludes."""
+
+    LOW_CONFIDENCE = "low_confidence"
+    """Quarantine: a finding scored between the policy's ``review_threshold`` and ``score_threshold``
+    (too uncertain to act on, too likely to release unseen) and its rule's ``on_low_confidence``, or
+    the policy's ``low_confidence_action``, is ``quarantine``. May come with ``rule_quarantine``."""
+
+    DECODE_ERROR = "decode_error"
+    """Quarantine: the value could not be decoded (not UTF-8 JSON, bad Avro, too large, too deep);
+    ``customs-detail`` says why. The record is published unchanged."""
+
+    POLICY_ERROR = "policy_error"
+    """Quarantine: the gateway could not apply the policy to this record (a bug, an operator that
+    failed); the detail names the exception class, never a value."""
+
+    RULE_QUARANTINE = "rule_quarantine"
+    """Quarantine: a rule with ``action: quarantine`` (or ``default_action: quarantine``, rule id
+    ``default``) matched a finding; ``customs-rules`` names the rules."""
+
+    RULE_MASK = "rule_mask"
+    """Mask: rules with ``action: mask`` (or ``default_action: mask``) matched findings and no rule
+    quarantined; the findings were replaced by their operators' output."""

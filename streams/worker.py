@@ -179,5 +179,8 @@ def run_worker(settings: Settings, inspector: Inspector) -> None:
     metrics = GatewayMetrics(REGISTRY)  # the default registry also carries the process metrics
     serve_metrics(REGISTRY, settings.metrics_port, settings.metrics_host, settings.metrics_port_span)
     app = build_app(settings, inspector, metrics)
+    from streams.policy_watch import start_policy_watch  # hot reload, policy topic, shadow reports
+
+    start_policy_watch(settings, inspector, metrics)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
     worker.execute_from_commandline()

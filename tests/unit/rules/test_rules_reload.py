@@ -1,0 +1,141 @@
+"""Hot reload: a valid new policy file takes effect on the next record; an invalid one is refused."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from customs.factory import build_inspector
+from customs.inspection import Inspector, Origin, flow_context
+from customs.settings import Settings
+from rules.holder import PolicyHolder
+from rules.policy import load_policy
+from streams import headers as h
+from streams.policy_watch import PolicyFileWatcher, PolicyReloader, PolicyWatch
+
+MASK_ALL = "name: v1\nrequire_flow: false\ndefault_action: mask\n"
+ALLOW_ALL = "name: v2\nrequire_flow: false\ndefault_action: allow\n"
+BROKEN = "name: v3\nrequire_flow: false\ndefault_action: shred\n"
+PHONE = "13812345678"
+ORIGIN = Origin("customs.inbound", 0, 1)
+
+
+def _record() -> bytes:
+    return json.dumps({"id": "r-1", "note": f"call {PHONE}"}).encode()
+
+
+def _stamp(inspector: Inspector) -> tuple[str, str]:
+    verdict = inspector.inspect(_record(), flow_context({}, date(2025, 6, 1)), ORIGIN)
+    return verdict.action.value, dict(verdict.headers)[h.POLICY_VERSION].decode()
+
+
+@pytest.fixture()
+def setup(tmp_path: Path) -> tuple[Path, Inspector, PolicyFileWatcher, list[str]]:
+    path = tmp_path / "policy.yaml"
+    path.write_text(MASK_ALL)
+    settings = Settings(pseudonym_key="unit-test-key", policy=str(path))
+    inspector = build_inspector(settings)
+    assert isinstance(inspector.policy, PolicyHolder)
+    events: list[str] = []
+    reloader = PolicyReloader(
+        inspector.policy, lambda p: events.append(f"reloaded {p.name}"), lambda m: events.append("refused")
+    )
+    return path, inspector, PolicyFileWatcher(path, reloader), events
+
+
+def test_valid_change_takes_effect_on_the_next_record(
+    setup: tuple[Path, Inspector, PolicyFileWatcher, list[str]],
+) -> None:
+    path, inspector, watcher, events = setup
+    v1 = load_policy(path).version
+    assert _stamp(inspector) == ("mask", v1)
+    assert watcher.poll() == "unchanged"
+    path.write_text(ALLOW_ALL)
+    assert _stamp(inspector) == ("mask", v1)  # not yet polled
+    assert watcher.poll() == "reloaded"
+    assert _stamp(inspector) == ("allow", load_policy(path).version)
+    assert events == ["reloaded v2"]
+
+
+def test_invalid_change_is_refused_and_the_old_policy_stays(
+    setup: tuple[Path, Inspector, PolicyFileWatcher, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    path, inspector, watcher, events = setup
+    v1 = load_policy(path).version
+    path.write_text(BROKEN)
+    with caplog.at_level(logging.ERROR, logger="customs.policy"):
+        assert watcher.poll() == "refused"
+        assert watcher.poll() == "unchanged"  # reported once per content, not on every poll
+    assert _stamp(inspector) == ("mask", v1)
+    assert events == ["refused"]
+    message = caplog.records[0].getMessage()
+    assert f"{path}:3: field default_action" in message and v1 in message
+    # Fixed again: the next poll takes it.
+    path.write_text(ALLOW_ALL)
+    assert watcher.poll() == "reloaded"
+    assert _stamp(inspector)[0] == "allow"
+
+
+def test_refusal_log_holds_no_record_value(
+    setup: tuple[Path, Inspector, PolicyFileWatcher, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    path, inspector, watcher, _ = setup
+    _stamp(inspector)
+    path.write_text(BROKEN)
+    with caplog.at_level(logging.DEBUG):
+        watcher.poll()
+        _stamp(inspector)
+    assert PHONE not in caplog.text
+
+
+def test_policy_watch_counts_metrics_and_wraps_a_plain_callable(tmp_path: Path) -> None:
+    class Counter:
+        def __init__(self) -> None:
+            self.n = 0
+
+        def inc(self) -> None:
+            self.n += 1
+
+    class Metrics:
+        def __init__(self) -> None:
+            self.policy_reloads = Counter()
+            self.policy_reload_failures = Counter()
+            self.versions: list[str] = []
+
+        def set_policy_version(self, version: str) -> None:
+            self.versions.append(version)
+
+    settings = Settings(pseudonym_key="unit-test-key")
+    inspector = build_inspector(settings, load_policy("mask-all"))
+    active = load_policy("mask-all")
+    inspector.policy = lambda: active
+    metrics = Metrics()
+    watch = PolicyWatch(settings, inspector, metrics)
+    assert isinstance(inspector.policy, PolicyHolder)
+    assert watch.reloader.offer(BROKEN.encode(), "candidate.yaml") == "refused"
+    assert watch.reloader.offer(ALLOW_ALL.encode(), "candidate.yaml") == "reloaded"
+    assert watch.reloader.offer(ALLOW_ALL.encode(), "candidate.yaml") == "unchanged"
+    assert (metrics.policy_reloads.n, metrics.policy_reload_failures.n) == (1, 1)
+    assert metrics.versions == [inspector.policy().version]
+
+
+def test_policy_watch_threads_start_and_stop(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(MASK_ALL)
+    settings = Settings(pseudonym_key="unit-test-key", policy=str(path), policy_poll_seconds=0.05)
+    inspector = build_inspector(settings)
+    watch = PolicyWatch(settings, inspector).start()
+    try:
+        path.write_text(ALLOW_ALL)
+        deadline = time.monotonic() + 5
+        while inspector.policy().name != "v2" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert inspector.policy().name == "v2"
+    finally:
+        watch.stop()
+    assert not any(t.is_alive() for t in watch.threads)
