@@ -153,5 +153,119 @@ def peek(
         typer.echo(value)
 
 
+# -- quarantine review: `customs review` and `customs users` ------------------------------------------
+
+users_app = typer.Typer(help="Local users of the review service, and their API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option("--password-file", help="Read the password from this file (first line) instead of a prompt"),
+]
+
+
+def _password(password_file: Path | None) -> str:
+    if password_file is not None:
+        lines = password_file.read_text().splitlines()
+        return lines[0] if lines else ""
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _create_user(name: str, roles: str, password_file: Path | None) -> None:
+    from review.errors import ReviewError
+    from review.roles import parse_roles
+    from review.runner import open_accounts
+
+    try:
+        wanted = parse_roles(roles)
+    except ValueError as exc:
+        _fail(f"unknown role ({exc}); roles: reviewer, approver, auditor, admin")
+        return
+    accounts = open_accounts(_settings())
+    try:
+        user = accounts.create_user(name, _password(password_file), wanted)
+    except ReviewError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"created user {user.name} ({', '.join(r.value for r in user.roles)})")
+
+
+@app.command()
+def review(
+    host: Annotated[str | None, typer.Option(help="Listen address (default from settings)")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port (default from settings)")] = None,
+) -> None:
+    """Run the quarantine review service: ingest the quarantine topic and serve the web UI and JSON API."""
+    from review.runner import serve
+
+    settings = _settings()
+    if host is not None or port is not None:
+        settings = settings.model_copy(
+            update={"review_host": host or settings.review_host, "review_port": port or settings.review_port}
+        )
+    configure_logging(settings.log_level)
+    serve(settings)
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    name: Annotated[str, typer.Argument(help="User name")], password_file: PasswordFileOption = None
+) -> None:
+    """Create an admin user (manages users, reads and exports the audit trail)."""
+    _create_user(name, "admin", password_file)
+
+
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Argument(help="User name")],
+    roles: Annotated[
+        str, typer.Option("--roles", help="Comma-separated: reviewer, approver, auditor, admin")
+    ],
+    password_file: PasswordFileOption = None,
+) -> None:
+    """Create a user with one or more roles."""
+    _create_user(name, roles, password_file)
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="User name")],
+    label: Annotated[str, typer.Option(help="What the token is for")] = "api",
+    days: Annotated[float, typer.Option(help="Days until it expires; 0 never")] = 90.0,
+) -> None:
+    """Issue an API token for a user (printed once; only its hash is kept)."""
+    from review.runner import open_accounts
+
+    accounts = open_accounts(_settings())
+    user = accounts.user_named(name)
+    if user is None:
+        _fail(f"no user {name!r}")
+        return
+    typer.echo(accounts.issue_token(user, label, days or None))
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    from review.runner import open_accounts
+
+    for user in open_accounts(_settings()).users():
+        state = "" if user.active else " (disabled)"
+        typer.echo(f"{user.name}\t{','.join(r.value for r in user.roles)}{state}")
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Disable a user: their sessions end and their tokens stop working."""
+    from review.errors import ReviewError
+    from review.runner import open_accounts
+
+    try:
+        open_accounts(_settings()).set_active(name, False)
+    except ReviewError as exc:
+        _fail(str(exc))
+    typer.echo(f"disabled {name}")
+
+
 def main() -> None:
     app()

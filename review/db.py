@@ -1,0 +1,168 @@
+"""The review store's database: SQLite through the standard library, one connection behind a lock.
+
+The SQL is kept plain so that a PostgreSQL back end can follow (``review_database_url``); only SQLite
+is supported now.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from customs.settings import Settings
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS held (
+    id TEXT PRIMARY KEY,
+    origin_topic TEXT NOT NULL,
+    origin_partition INTEGER NOT NULL,
+    origin_offset INTEGER NOT NULL,
+    quarantine_partition INTEGER NOT NULL,
+    quarantine_offset INTEGER NOT NULL,
+    record_ref TEXT,
+    source TEXT,
+    destination TEXT,
+    purpose TEXT,
+    reasons TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    entities TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    sensitive INTEGER NOT NULL,
+    finding_count INTEGER NOT NULL,
+    policy_version TEXT,
+    digest TEXT,
+    detail TEXT,
+    format TEXT NOT NULL,
+    held_at REAL NOT NULL,
+    received_at REAL NOT NULL,
+    key_enc BLOB,
+    value_enc BLOB NOT NULL,
+    headers_enc BLOB NOT NULL,
+    status TEXT NOT NULL,
+    status_at REAL NOT NULL,
+    UNIQUE (origin_topic, origin_partition, origin_offset)
+);
+CREATE INDEX IF NOT EXISTS held_by_status ON held (status, held_at);
+CREATE INDEX IF NOT EXISTS held_by_ref ON held (record_ref);
+CREATE TABLE IF NOT EXISTS releases (
+    id TEXT PRIMARY KEY,
+    held_id TEXT NOT NULL REFERENCES held (id),
+    mode TEXT NOT NULL,
+    operator TEXT,
+    target TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    partition INTEGER,
+    scan_from INTEGER,
+    state TEXT NOT NULL,
+    four_eyes INTEGER NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at REAL NOT NULL,
+    approved_by TEXT,
+    approved_at REAL,
+    released_at REAL,
+    released_offset INTEGER
+);
+CREATE INDEX IF NOT EXISTS releases_by_state ON releases (state);
+CREATE INDEX IF NOT EXISTS releases_by_held ON releases (held_id);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    held_id TEXT,
+    release_id TEXT,
+    reason TEXT,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_held ON audit (held_id);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at REAL NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until REAL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    csrf TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    last_seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    last_used REAL
+);
+"""
+
+Row = sqlite3.Row
+
+
+class Database:
+    """One SQLite connection shared by the web threads and the ingest, serialised by a lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.executescript(SCHEMA)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        url = settings.review_database_url
+        if url is None:
+            return cls(settings.review_db)
+        if url.startswith("sqlite:///"):
+            return cls(url.removeprefix("sqlite:///"))
+        raise ValueError("review_database_url: only sqlite:///PATH is supported yet (PostgreSQL is planned)")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested calls join the outer one."""
+        with self._lock:
+            if self._conn.in_transaction:
+                yield self._conn
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._lock:
+            return list(self._conn.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        with self._lock:
+            row: Row | None = self._conn.execute(sql, params).fetchone()
+            return row
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,168 @@
+"""``customs review``: wire the store, vault, classifier and Kafka from settings, then serve until stopped."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from confluent_kafka import Message
+
+from customs.factory import build_inspector
+from customs.settings import Settings
+from review.accounts import Accounts
+from review.analysis import Analyst
+from review.app import ReviewContext
+from review.db import Database
+from review.ingest import Ingest, Quarantined
+from review.publisher import Publisher
+from review.service import ReviewService
+from review.store import Store
+from review.vault import Vault
+
+log = logging.getLogger("customs.review")
+
+RECOVERY_INTERVAL = 30.0
+
+
+@dataclass
+class Review:
+    """Everything the review service is made of, built from one settings object."""
+
+    settings: Settings
+    db: Database
+    vault: Vault
+    store: Store
+    accounts: Accounts
+    analyst: Analyst
+    ingest: Ingest
+
+    def service(self, publisher: Publisher) -> ReviewService:
+        return ReviewService(
+            self.store,
+            self.vault,
+            self.analyst,
+            publisher,
+            {
+                "allow": self.settings.output_topic_names["allow"],
+                "mask": self.settings.output_topic_names["mask"],
+            },
+            self.settings.pseudonym_secret,
+            self.settings.review_page_size,
+            self.settings.review_bulk_limit,
+        )
+
+    def context(self, publisher: Publisher) -> ReviewContext:
+        return ReviewContext(self.service(publisher), self.accounts, self.settings.review_secure_cookies)
+
+
+def open_accounts(settings: Settings, db: Database | None = None) -> Accounts:
+    db = db or Database.from_settings(settings)
+    return Accounts(
+        db,
+        Vault.from_settings(settings).derive("session-cookie"),
+        time.time,
+        settings.review_session_minutes * 60,
+        settings.review_session_max_hours * 3600,
+    )
+
+
+def build_review(settings: Settings, analyst: Analyst | None = None) -> Review:
+    db = Database.from_settings(settings)
+    vault = Vault.from_settings(settings)
+    store = Store(db, time.time)
+    if analyst is None:
+        inspector = build_inspector(settings)
+        analyst = Analyst(inspector.codec, inspector.classifier)
+    return Review(
+        settings, db, vault, store, open_accounts(settings, db), analyst, Ingest(store, vault, analyst)
+    )
+
+
+def _bytes(value: str | bytes | None) -> bytes:
+    return value.encode() if isinstance(value, str) else (value or b"")
+
+
+def quarantined(message: Message) -> Quarantined:
+    kind, timestamp = message.timestamp()
+    key = message.key()
+    return Quarantined(
+        topic=message.topic() or "",
+        partition=message.partition() or 0,
+        offset=message.offset() or 0,
+        key=None if key is None else _bytes(key),
+        value=_bytes(message.value()),
+        headers=tuple((str(pair[0]), _bytes(pair[1])) for pair in (message.headers() or [])),
+        timestamp_ms=timestamp if kind else None,
+    )
+
+
+def review_group(settings: Settings) -> str:
+    return settings.review_group or f"{settings.app_id}-review"
+
+
+def transactional_id(settings: Settings) -> str:
+    return settings.review_transactional_id or f"{settings.app_id}-review-release"
+
+
+def background(review: Review, service: ReviewService, stop: threading.Event) -> threading.Thread:
+    """The ingest loop (quarantine topic → store) with a periodic recovery of stuck releases."""
+    from review.kafka import QuarantineConsumer
+
+    settings = review.settings
+    consumer = QuarantineConsumer(
+        settings.bootstrap_servers,
+        review_group(settings),
+        settings.output_topic_names["quarantine"],
+        lambda message: review.ingest.add(quarantined(message)),
+    )
+
+    def loop() -> None:
+        next_recovery = time.monotonic() + RECOVERY_INTERVAL
+        try:
+            while not stop.is_set():
+                try:
+                    consumer.poll_once(timeout=1.0)
+                    if time.monotonic() >= next_recovery:
+                        service.recover()
+                        next_recovery = time.monotonic() + RECOVERY_INTERVAL
+                except Exception:  # keep serving; what failed is retried
+                    log.exception("review background loop failed; retrying")
+                    stop.wait(2.0)
+        finally:
+            consumer.close()
+
+    thread = threading.Thread(target=loop, name="review-ingest", daemon=True)
+    thread.start()
+    return thread
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from review.app import create_app
+    from review.kafka import KafkaPublisher
+
+    review = build_review(settings)
+    publisher = KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
+    context = review.context(publisher)
+    settled = context.service.recover()
+    if settled:
+        log.info("recovered %d releases left 'releasing'", settled)
+    stop = threading.Event()
+    thread = background(review, context.service, stop)
+    log.info("review service on http://%s:%d/", settings.review_host, settings.review_port)
+    try:
+        uvicorn.run(
+            create_app(context),
+            host=settings.review_host,
+            port=settings.review_port,
+            log_level=settings.log_level,
+            access_log=False,
+        )
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+        publisher.close()
+        review.db.close()

@@ -1,0 +1,478 @@
+"""What reviewers do to held records: look, reveal, release (four-eyes when sensitive), reject, audit.
+
+Every action checks the actor's permission here, so the web pages and the JSON API obey the same rules,
+and every action writes its audit entry in the same database transaction as its state change.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import uuid
+from dataclasses import dataclass, field, replace
+
+from review.analysis import Analysis, Analyst, record_date
+from review.errors import Conflict, Forbidden, Invalid, NotFound, ReviewError, Unavailable
+from review.export import render
+from review.ingest import unseal_headers
+from review.models import (
+    SYSTEM,
+    AuditEntry,
+    HeldRecord,
+    QueueFilter,
+    Release,
+    ReleaseMode,
+    ReleaseState,
+    Status,
+    User,
+)
+from review.outbound import build_outbound, masked_value, release_operators
+from review.publisher import Publisher
+from review.roles import Permission
+from review.store import Store
+from review.vault import Vault
+
+log = logging.getLogger("customs.review")
+
+MAX_REASON = 500
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    items: list[HeldRecord]
+    total: int
+    page: int
+    pages: int
+    by_status: dict[str, int]
+    by_reason: dict[str, int]
+    sources: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    held: HeldRecord
+    analysis: Analysis
+    revealed: bool
+    releases: list[Release]
+    history: list[AuditEntry]
+    headers: dict[str, str]
+
+
+@dataclass
+class BulkResult:
+    released: list[str] = field(default_factory=list)
+    awaiting_approval: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # id -> why
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "released": self.released,
+            "awaiting_approval": self.awaiting_approval,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+        }
+
+
+def require(user: User, permission: Permission) -> None:
+    if not user.can(permission):
+        raise Forbidden(f"{user.name} lacks the {permission.value} permission")
+
+
+def _reason(text: str | None) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise Invalid("a reason is required")
+    if len(reason) > MAX_REASON:
+        raise Invalid(f"a reason has at most {MAX_REASON} characters")
+    return reason
+
+
+class ReviewService:
+    def __init__(
+        self,
+        store: Store,
+        vault: Vault,
+        analyst: Analyst,
+        publisher: Publisher,
+        topics: dict[str, str],
+        pseudonym_key: bytes,
+        page_size: int = 25,
+        bulk_limit: int = 500,
+    ) -> None:
+        self.store = store
+        self.vault = vault
+        self.analyst = analyst
+        self.publisher = publisher
+        self.topics = topics  # allow and mask topic names
+        self.pseudonym_key = pseudonym_key
+        self.page_size = page_size
+        self.bulk_limit = bulk_limit
+        self._release_lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def queue(self, user: User, selection: QueueFilter) -> QueuePage:
+        require(user, Permission.VIEW)
+        total = self.store.count(selection)
+        pages = max(1, math.ceil(total / self.page_size))
+        page = min(max(selection.page, 1), pages)
+        items = self.store.page(replace(selection, page=page), self.page_size)
+        return QueuePage(
+            items,
+            total,
+            page,
+            pages,
+            self.store.counts_by_status(),
+            self.store.counts_by_reason(selection),
+            self.store.sources(),
+        )
+
+    def get(self, user: User, held_id: str) -> HeldRecord:
+        require(user, Permission.VIEW)
+        held = self.store.held(held_id)
+        if held is None:
+            raise NotFound("no such held record")
+        return held
+
+    def _analyse(self, held: HeldRecord) -> tuple[Analysis, bytes]:
+        sealed = self.store.sealed(held.id)
+        assert sealed is not None
+        value = self.vault.open(sealed.value_enc)
+        return self.analyst.analyse(value, record_date(int(held.held_at * 1000))), value
+
+    def inspect(self, user: User, held_id: str, reveal: bool = False) -> Inspection:
+        """A held record with its findings; ``reveal`` needs the permission and is audited."""
+        held = self.get(user, held_id)
+        if reveal:
+            require(user, Permission.REVEAL)
+        analysis, _ = self._analyse(held)
+        if reveal:
+            self.store.audit(user.name, "reveal", held.id, findings=len(analysis.findings))
+            log.info("%s revealed %s", user.name, held.id)
+        sealed = self.store.sealed(held.id)
+        assert sealed is not None
+        headers = {
+            k: v.decode("utf-8", "replace")
+            for k, v in unseal_headers(self.vault, sealed.headers_enc)
+            if k.startswith("customs-")
+        }
+        return Inspection(
+            held, analysis, reveal, self.store.releases_of(held.id), self.store.history(held.id), headers
+        )
+
+    def history(self, user: User, held_id: str) -> list[AuditEntry]:
+        self.get(user, held_id)
+        return self.store.history(held_id)
+
+    def release_of(self, user: User, release_id: str) -> Release:
+        require(user, Permission.VIEW)
+        release = self.store.release(release_id)
+        if release is None:
+            raise NotFound("no such release")
+        return release
+
+    def awaiting_approval(self, user: User) -> list[Release]:
+        require(user, Permission.VIEW)
+        return self.store.releases_in(ReleaseState.AWAITING_APPROVAL)
+
+    # -- releasing -------------------------------------------------------------------------------
+
+    def request_release(
+        self, user: User, held_id: str, mode: ReleaseMode, operator: str | None = None
+    ) -> Release:
+        """Release a held record, or, when it holds sensitive personal information, ask for approval."""
+        require(user, Permission.RELEASE)
+        held = self.get(user, held_id)
+        if mode is ReleaseMode.MASKED:
+            if operator not in release_operators():
+                raise Invalid(f"choose an operator: {', '.join(release_operators())}")
+        else:
+            operator = None
+        analysis, _ = self._analyse(held)
+        if mode is ReleaseMode.MASKED:
+            masked_value(analysis, self.analyst, operator or "", self.pseudonym_key)  # refuses early
+        four_eyes = held.sensitive or analysis.sensitive
+        target = "mask" if mode is ReleaseMode.MASKED else "allow"
+        release = Release(
+            id=uuid.uuid4().hex,
+            held_id=held.id,
+            mode=mode,
+            operator=operator,
+            target=target,
+            topic=self.topics[target],
+            partition=None,
+            scan_from=None,
+            state=ReleaseState.AWAITING_APPROVAL,
+            four_eyes=four_eyes,
+            requested_by=user.name,
+            requested_at=self.store.clock(),
+            approved_by=None,
+            approved_at=None,
+            released_at=None,
+            released_offset=None,
+        )
+        if four_eyes:
+            with self.store.db.transaction():
+                if not self.store.set_status(held.id, Status.AWAITING_APPROVAL, [Status.HELD]):
+                    raise Conflict(f"the record is {self._status(held.id)}, not held")
+                self.store.add_release(release)
+                self.store.audit(
+                    user.name,
+                    "release_requested",
+                    held.id,
+                    release.id,
+                    mode=mode.value,
+                    operator=operator,
+                    target=target,
+                    four_eyes=True,
+                    categories=sorted(c.value for c in analysis.categories),
+                )
+            log.info("%s requested release %s of %s (four-eyes)", user.name, release.id, held.id)
+            return release
+        with self._release_lock:
+            partition, scan_from = self._position(held, release.topic)
+            release = replace(release, state=ReleaseState.RELEASING, partition=partition, scan_from=scan_from)
+            with self.store.db.transaction():
+                if not self.store.set_status(held.id, Status.RELEASING, [Status.HELD]):
+                    raise Conflict(f"the record is {self._status(held.id)}, not held")
+                self.store.add_release(release)
+                self.store.audit(
+                    user.name,
+                    "release_requested",
+                    held.id,
+                    release.id,
+                    mode=mode.value,
+                    operator=operator,
+                    target=target,
+                    four_eyes=False,
+                )
+            return self._publish(release, recovered=False)
+
+    def approve(self, user: User, release_id: str) -> Release:
+        require(user, Permission.APPROVE)
+        release = self.release_of(user, release_id)
+        if release.state is not ReleaseState.AWAITING_APPROVAL:
+            raise Conflict(f"the release is {release.state.value}, not awaiting approval")
+        if release.requested_by == user.name:
+            raise Forbidden("four-eyes: the requester cannot approve their own release")
+        held = self.get(user, release.held_id)
+        with self._release_lock:
+            partition, scan_from = self._position(held, release.topic)
+            with self.store.db.transaction():
+                if not self.store.update_release(
+                    release.id,
+                    ReleaseState.AWAITING_APPROVAL,
+                    state=ReleaseState.RELEASING,
+                    partition=partition,
+                    scan_from=scan_from,
+                    approved_by=user.name,
+                    approved_at=self.store.clock(),
+                ) or not self.store.set_status(held.id, Status.RELEASING, [Status.AWAITING_APPROVAL]):
+                    raise Conflict("the release is no longer awaiting approval")
+                self.store.audit(
+                    user.name, "release_approved", held.id, release.id, requested_by=release.requested_by
+                )
+            log.info("%s approved release %s", user.name, release.id)
+            approved = self.store.release(release.id)
+            assert approved is not None
+            return self._publish(approved, recovered=False)
+
+    def decline(self, user: User, release_id: str, reason: str | None) -> Release:
+        """Say no to a release request (an approver) or withdraw it (its requester): the record is held."""
+        release = self.release_of(user, release_id)
+        if not (user.can(Permission.APPROVE) or release.requested_by == user.name):
+            raise Forbidden(f"{user.name} may neither approve nor withdraw this request")
+        why = _reason(reason)
+        with self.store.db.transaction():
+            if not self.store.update_release(
+                release.id, ReleaseState.AWAITING_APPROVAL, state=ReleaseState.DECLINED
+            ):
+                raise Conflict("the release is not awaiting approval")
+            self.store.set_status(release.held_id, Status.HELD, [Status.AWAITING_APPROVAL])
+            self.store.audit(user.name, "release_declined", release.held_id, release.id, why)
+        return self.release_of(user, release_id)
+
+    def _position(self, held: HeldRecord, topic: str) -> tuple[int, int]:
+        """The target partition (the origin's number, like the gateway) and its end offset now."""
+        try:
+            partition = held.origin_partition % self.publisher.partitions(topic)
+            return partition, self.publisher.end_offset(topic, partition)
+        except Exception as exc:  # nothing was written yet: the reviewer may simply try again
+            log.error("target topic %s unavailable (%s)", topic, type(exc).__name__)
+            raise Unavailable(f"the target topic {topic} is not available; try again later") from exc
+
+    def _publish(self, release: Release, recovered: bool) -> Release:
+        held = self.store.held(release.held_id)
+        sealed = self.store.sealed(release.held_id)
+        assert held is not None and sealed is not None and release.partition is not None
+        message = build_outbound(
+            held, release, sealed, self.vault, self.analyst, self.pseudonym_key, release.partition
+        )
+        try:
+            offset = self.publisher.publish(message)
+        except Exception as exc:
+            log.error(
+                "release %s not produced (%s); it stays 'releasing' for recovery",
+                release.id,
+                type(exc).__name__,
+            )
+            raise Unavailable("the release could not be produced yet; it will be retried") from exc
+        return self._finish(release, offset, recovered=recovered)
+
+    def _finish(self, release: Release, offset: int, recovered: bool) -> Release:
+        with self.store.db.transaction():
+            self.store.update_release(
+                release.id,
+                ReleaseState.RELEASING,
+                state=ReleaseState.RELEASED,
+                released_at=self.store.clock(),
+                released_offset=offset,
+            )
+            self.store.set_status(release.held_id, Status.RELEASED, [Status.RELEASING])
+            self.store.audit(
+                SYSTEM.name if recovered else (release.approved_by or release.requested_by),
+                "released",
+                release.held_id,
+                release.id,
+                topic=release.topic,
+                partition=release.partition,
+                offset=offset,
+                mode=release.mode.value,
+                operator=release.operator,
+                requested_by=release.requested_by,
+                approved_by=release.approved_by,
+                recovered=recovered,
+            )
+        log.info(
+            "released %s as %s to %s/%s@%d",
+            release.held_id,
+            release.id,
+            release.topic,
+            release.partition,
+            offset,
+        )
+        done = self.store.release(release.id)
+        assert done is not None
+        return done
+
+    def recover(self) -> int:
+        """Settle releases left 'releasing' by a crash: find the committed message, else produce it once."""
+        settled = 0
+        with self._release_lock:
+            for release in self.store.releases_in(ReleaseState.RELEASING):
+                assert release.partition is not None and release.scan_from is not None
+                offset = self.publisher.find(release.topic, release.partition, release.scan_from, release.id)
+                if offset is not None:
+                    log.info("release %s was committed before a crash (offset %d)", release.id, offset)
+                    self._finish(release, offset, recovered=True)
+                else:
+                    log.info("release %s was not committed before a crash; producing it", release.id)
+                    self._publish(release, recovered=True)
+                settled += 1
+        return settled
+
+    # -- rejecting -------------------------------------------------------------------------------
+
+    def reject(self, user: User, held_id: str, reason: str | None) -> HeldRecord:
+        require(user, Permission.REJECT)
+        held = self.get(user, held_id)
+        why = _reason(reason)
+        with self.store.db.transaction():
+            if not self.store.set_status(held.id, Status.REJECTED, [Status.HELD, Status.AWAITING_APPROVAL]):
+                raise Conflict(f"the record is {self._status(held.id)}; only a held record can be rejected")
+            for release in self.store.releases_of(held.id):
+                if release.state is ReleaseState.AWAITING_APPROVAL:
+                    self.store.update_release(
+                        release.id, ReleaseState.AWAITING_APPROVAL, state=ReleaseState.CANCELLED
+                    )
+            self.store.audit(user.name, "rejected", held.id, None, why)
+        log.info("%s rejected %s", user.name, held.id)
+        return self.get(user, held_id)
+
+    # -- bulk ------------------------------------------------------------------------------------
+
+    def bulk_reject(self, user: User, selection: QueueFilter, reason: str | None) -> BulkResult:
+        require(user, Permission.REJECT)
+        _reason(reason)
+        result = BulkResult()
+        for held_id in self.store.ids(_held_only(selection), self.bulk_limit):
+            try:
+                self.reject(user, held_id, reason)
+                result.rejected.append(held_id)
+            except ReviewError as exc:
+                result.skipped[held_id] = str(exc)
+        self.store.audit(
+            user.name,
+            "bulk_reject",
+            None,
+            None,
+            reason,
+            count=len(result.rejected),
+            filter=_fields(selection),
+        )
+        return result
+
+    def bulk_release(
+        self, user: User, selection: QueueFilter, mode: ReleaseMode, operator: str | None
+    ) -> BulkResult:
+        require(user, Permission.RELEASE)
+        result = BulkResult()
+        for held_id in self.store.ids(_held_only(selection), self.bulk_limit):
+            try:
+                release = self.request_release(user, held_id, mode, operator)
+            except ReviewError as exc:
+                result.skipped[held_id] = str(exc)
+                continue
+            if release.state is ReleaseState.RELEASED:
+                result.released.append(held_id)
+            else:
+                result.awaiting_approval.append(held_id)
+        self.store.audit(
+            user.name,
+            "bulk_release",
+            None,
+            None,
+            None,
+            released=len(result.released),
+            awaiting_approval=len(result.awaiting_approval),
+            filter=_fields(selection),
+        )
+        return result
+
+    # -- audit trail -----------------------------------------------------------------------------
+
+    def audit_trail(self, user: User, limit: int | None = None) -> list[AuditEntry]:
+        require(user, Permission.AUDIT)
+        return list(self.store.audit_entries(limit=limit))
+
+    def export(self, user: User, fmt: str) -> str:
+        """The whole audit trail as CSV or JSON (the export is itself audited)."""
+        require(user, Permission.EXPORT)
+        if fmt not in ("csv", "json"):
+            raise Invalid("export formats: csv, json")
+        entries = list(self.store.audit_entries())
+        self.store.audit(user.name, "export", None, None, None, format=fmt, entries=len(entries))
+        return render(entries, fmt)
+
+    def _status(self, held_id: str) -> str:
+        held = self.store.held(held_id)
+        return held.status.value if held else "gone"
+
+
+def _fields(selection: QueueFilter) -> dict[str, object]:
+    return {
+        "status": selection.status,
+        "reason": selection.reason,
+        "source": selection.source,
+        "entity": selection.entity,
+        "age": selection.age,
+        "record_ref": selection.record_ref,
+        "page": selection.page,
+    }
+
+
+def _held_only(selection: QueueFilter) -> QueueFilter:
+    """Bulk actions touch only records still waiting for a reviewer, whatever the status filter says."""
+    return replace(selection, status=Status.HELD.value, page=1)

@@ -1,0 +1,358 @@
+"""Held records, release requests and the audit trail in the review database."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from review.db import Database, Row
+from review.models import (
+    AGES,
+    OPEN_STATUSES,
+    AuditEntry,
+    HeldRecord,
+    QueueFilter,
+    Release,
+    ReleaseMode,
+    ReleaseState,
+    Status,
+)
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class NewHeld:
+    """A quarantined record as the ingest stores it; ``*_enc`` are encrypted by the vault."""
+
+    origin_topic: str
+    origin_partition: int
+    origin_offset: int
+    quarantine_partition: int
+    quarantine_offset: int
+    record_ref: str | None
+    source: str | None
+    destination: str | None
+    purpose: str | None
+    reasons: tuple[str, ...]
+    rules: tuple[str, ...]
+    entities: tuple[str, ...]
+    categories: tuple[str, ...]
+    sensitive: bool
+    finding_count: int
+    policy_version: str | None
+    digest: str | None
+    detail: str | None
+    format: str
+    held_at: float
+    key_enc: bytes | None
+    value_enc: bytes
+    headers_enc: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Sealed:
+    key_enc: bytes | None
+    value_enc: bytes
+    headers_enc: bytes
+
+
+def _tags(values: Sequence[str]) -> str:
+    """``,a,b,`` so that one value matches with LIKE '%,a,%'."""
+    return "," + ",".join(values) + "," if values else ""
+
+
+def _untag(text: str) -> tuple[str, ...]:
+    return tuple(part for part in text.split(",") if part)
+
+
+def _held(row: Row) -> HeldRecord:
+    return HeldRecord(
+        id=row["id"],
+        origin_topic=row["origin_topic"],
+        origin_partition=row["origin_partition"],
+        origin_offset=row["origin_offset"],
+        record_ref=row["record_ref"],
+        source=row["source"],
+        destination=row["destination"],
+        purpose=row["purpose"],
+        reasons=_untag(row["reasons"]),
+        rules=_untag(row["rules"]),
+        entities=_untag(row["entities"]),
+        categories=_untag(row["categories"]),
+        sensitive=bool(row["sensitive"]),
+        finding_count=row["finding_count"],
+        policy_version=row["policy_version"],
+        digest=row["digest"],
+        detail=row["detail"],
+        format=row["format"],
+        held_at=row["held_at"],
+        status=Status(row["status"]),
+        status_at=row["status_at"],
+    )
+
+
+def _release(row: Row) -> Release:
+    return Release(
+        id=row["id"],
+        held_id=row["held_id"],
+        mode=ReleaseMode(row["mode"]),
+        operator=row["operator"],
+        target=row["target"],
+        topic=row["topic"],
+        partition=row["partition"],
+        scan_from=row["scan_from"],
+        state=ReleaseState(row["state"]),
+        four_eyes=bool(row["four_eyes"]),
+        requested_by=row["requested_by"],
+        requested_at=row["requested_at"],
+        approved_by=row["approved_by"],
+        approved_at=row["approved_at"],
+        released_at=row["released_at"],
+        released_offset=row["released_offset"],
+    )
+
+
+def _audit(row: Row) -> AuditEntry:
+    return AuditEntry(
+        seq=row["seq"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        held_id=row["held_id"],
+        release_id=row["release_id"],
+        reason=row["reason"],
+        detail=json.loads(row["detail"]),
+    )
+
+
+class Store:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- held records ------------------------------------------------------------------------------
+
+    def add_held(self, new: NewHeld) -> str | None:
+        """Store a quarantined record once: the id of a new row, or None if its origin is already held."""
+        held_id = secrets.token_urlsafe(12)
+        now = self.clock()
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO held (id, origin_topic, origin_partition, origin_offset,"
+                " quarantine_partition, quarantine_offset, record_ref, source, destination, purpose,"
+                " reasons, rules, entities, categories, sensitive, finding_count, policy_version, digest,"
+                " detail, format, held_at, received_at, key_enc, value_enc, headers_enc, status, status_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    held_id,
+                    new.origin_topic,
+                    new.origin_partition,
+                    new.origin_offset,
+                    new.quarantine_partition,
+                    new.quarantine_offset,
+                    new.record_ref,
+                    new.source,
+                    new.destination,
+                    new.purpose,
+                    _tags(new.reasons),
+                    _tags(new.rules),
+                    _tags(new.entities),
+                    _tags(new.categories),
+                    int(new.sensitive),
+                    new.finding_count,
+                    new.policy_version,
+                    new.digest,
+                    new.detail,
+                    new.format,
+                    new.held_at,
+                    now,
+                    new.key_enc,
+                    new.value_enc,
+                    new.headers_enc,
+                    Status.HELD.value,
+                    now,
+                ),
+            )
+            return held_id if cursor.rowcount == 1 else None
+
+    def held(self, held_id: str) -> HeldRecord | None:
+        row = self.db.one("SELECT * FROM held WHERE id = ?", (held_id,))
+        return _held(row) if row else None
+
+    def sealed(self, held_id: str) -> Sealed | None:
+        row = self.db.one("SELECT key_enc, value_enc, headers_enc FROM held WHERE id = ?", (held_id,))
+        return Sealed(row["key_enc"], row["value_enc"], row["headers_enc"]) if row else None
+
+    def set_status(self, held_id: str, status: Status, expected: Sequence[Status]) -> bool:
+        """Move a record to ``status`` if it is in one of ``expected``; False if it was not."""
+        marks = ",".join("?" for _ in expected)
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE held SET status = ?, status_at = ? WHERE id = ? AND status IN ({marks})",
+                (status.value, self.clock(), held_id, *(s.value for s in expected)),
+            )
+            return cursor.rowcount == 1
+
+    def _where(self, selection: QueueFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if selection.status == "open":
+            clauses.append("status IN (?, ?)")
+            params.extend(s.value for s in OPEN_STATUSES)
+        elif selection.status != "all":
+            clauses.append("status = ?")
+            params.append(selection.status)
+        if selection.reason:
+            clauses.append("reasons LIKE ?")
+            params.append(f"%,{selection.reason},%")
+        if selection.entity:
+            clauses.append("entities LIKE ?")
+            params.append(f"%,{selection.entity},%")
+        if selection.source:
+            clauses.append("source = ?")
+            params.append(selection.source)
+        if selection.record_ref:
+            clauses.append("record_ref = ?")
+            params.append(selection.record_ref)
+        if selection.age in AGES:
+            clauses.append("held_at >= ?")
+            params.append(self.clock() - AGES[selection.age])
+        elif selection.age == "older":
+            clauses.append("held_at < ?")
+            params.append(self.clock() - AGES["7d"])
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def count(self, selection: QueueFilter) -> int:
+        where, params = self._where(selection)
+        return int(self.db.scalar(f"SELECT COUNT(*) FROM held{where}", params))
+
+    def page(self, selection: QueueFilter, size: int) -> list[HeldRecord]:
+        where, params = self._where(selection)
+        offset = (max(selection.page, 1) - 1) * size
+        rows = self.db.all(
+            f"SELECT * FROM held{where} ORDER BY held_at DESC, id LIMIT ? OFFSET ?", [*params, size, offset]
+        )
+        return [_held(row) for row in rows]
+
+    def ids(self, selection: QueueFilter, limit: int) -> list[str]:
+        where, params = self._where(selection)
+        rows = self.db.all(f"SELECT id FROM held{where} ORDER BY held_at, id LIMIT ?", [*params, limit])
+        return [row["id"] for row in rows]
+
+    def counts_by_status(self) -> dict[str, int]:
+        rows = self.db.all("SELECT status, COUNT(*) AS n FROM held GROUP BY status")
+        counts = {status.value: 0 for status in Status}
+        counts.update({row["status"]: row["n"] for row in rows})
+        return counts
+
+    def counts_by_reason(self, selection: QueueFilter) -> dict[str, int]:
+        where, params = self._where(QueueFilter(status=selection.status))
+        counts: dict[str, int] = {}
+        for row in self.db.all(f"SELECT reasons FROM held{where}", params):
+            for reason in _untag(row["reasons"]):
+                counts[reason] = counts.get(reason, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+    def sources(self) -> list[str]:
+        rows = self.db.all("SELECT DISTINCT source FROM held WHERE source IS NOT NULL ORDER BY source")
+        return [row["source"] for row in rows]
+
+    # -- releases --------------------------------------------------------------------------------
+
+    def add_release(self, release: Release) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO releases (id, held_id, mode, operator, target, topic, partition, scan_from,"
+                " state, four_eyes, requested_by, requested_at, approved_by, approved_at, released_at,"
+                " released_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    release.id,
+                    release.held_id,
+                    release.mode.value,
+                    release.operator,
+                    release.target,
+                    release.topic,
+                    release.partition,
+                    release.scan_from,
+                    release.state.value,
+                    int(release.four_eyes),
+                    release.requested_by,
+                    release.requested_at,
+                    release.approved_by,
+                    release.approved_at,
+                    release.released_at,
+                    release.released_offset,
+                ),
+            )
+
+    def release(self, release_id: str) -> Release | None:
+        row = self.db.one("SELECT * FROM releases WHERE id = ?", (release_id,))
+        return _release(row) if row else None
+
+    def releases_of(self, held_id: str) -> list[Release]:
+        rows = self.db.all("SELECT * FROM releases WHERE held_id = ? ORDER BY requested_at", (held_id,))
+        return [_release(row) for row in rows]
+
+    def releases_in(self, state: ReleaseState) -> list[Release]:
+        rows = self.db.all("SELECT * FROM releases WHERE state = ? ORDER BY requested_at", (state.value,))
+        return [_release(row) for row in rows]
+
+    def update_release(self, release_id: str, expected: ReleaseState, **values: Any) -> bool:
+        """Set columns of a release if it is still in ``expected``; False if it was not."""
+        columns = ", ".join(f"{name} = ?" for name in values)
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE releases SET {columns} WHERE id = ? AND state = ?",
+                [
+                    *(v.value if isinstance(v, ReleaseState) else v for v in values.values()),
+                    release_id,
+                    expected.value,
+                ],
+            )
+            return cursor.rowcount == 1
+
+    # -- audit trail -----------------------------------------------------------------------------
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        held_id: str | None = None,
+        release_id: str | None = None,
+        reason: str | None = None,
+        **detail: object,
+    ) -> None:
+        """Record who did what, when, to which record, and why. Never a held value."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO audit (at, actor, action, held_id, release_id, reason, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.clock(),
+                    actor,
+                    action,
+                    held_id,
+                    release_id,
+                    reason,
+                    json.dumps(detail, sort_keys=True),
+                ),
+            )
+
+    def history(self, held_id: str) -> list[AuditEntry]:
+        rows = self.db.all("SELECT * FROM audit WHERE held_id = ? ORDER BY seq", (held_id,))
+        return [_audit(row) for row in rows]
+
+    def audit_entries(
+        self, since: float | None = None, until: float | None = None, limit: int | None = None
+    ) -> Iterator[AuditEntry]:
+        sql = "SELECT * FROM audit WHERE at >= ? AND at <= ? ORDER BY seq DESC"
+        params: list[Any] = [since or 0.0, until if until is not None else float("inf")]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in self.db.all(sql, params):
+            yield _audit(row)

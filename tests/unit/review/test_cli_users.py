@@ -1,0 +1,75 @@
+"""``customs users``: the first admin, users with roles, API tokens — passwords from a file or a prompt."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from typer.testing import CliRunner
+
+from customs.cli import app
+from customs.settings import Settings
+from review.runner import open_accounts
+
+PASSWORD = "a long admin password"
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "CUSTOMS_REVIEW_DB": str(tmp_path / "review.db"),
+        "CUSTOMS_REVIEW_KEY": Fernet.generate_key().decode(),
+    }
+
+
+def test_create_admin_from_a_password_file_then_users_and_a_token(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    runner = CliRunner()
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD + "\n")
+    done = runner.invoke(app, ["users", "create-admin", "root", "--password-file", str(secret)], env=env)
+    assert done.exit_code == 0, done.output
+    assert "created user root (admin)" in done.output
+    again = runner.invoke(app, ["users", "create-admin", "root", "--password-file", str(secret)], env=env)
+    assert again.exit_code == 2 and "exists" in again.output
+    prompted = runner.invoke(
+        app,
+        ["users", "create", "rita", "--roles", "reviewer,approver"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        env=env,
+    )
+    assert prompted.exit_code == 0, prompted.output
+    bad = runner.invoke(
+        app, ["users", "create", "x", "--roles", "boss", "--password-file", str(secret)], env=env
+    )
+    assert bad.exit_code == 2 and "unknown role" in bad.output
+    listed = runner.invoke(app, ["users", "list"], env=env)
+    assert "root\tadmin" in listed.output and "rita\treviewer,approver" in listed.output
+    token = runner.invoke(app, ["users", "token", "rita"], env=env).output.strip()
+    settings = Settings(review_db=Path(env["CUSTOMS_REVIEW_DB"]), review_key=env["CUSTOMS_REVIEW_KEY"])  # type: ignore[arg-type]
+    accounts = open_accounts(settings)
+    user = accounts.token_user(token)
+    assert user is not None and user.name == "rita"
+    assert accounts.authenticate("root", PASSWORD) is not None
+    assert runner.invoke(app, ["users", "disable", "rita"], env=env).exit_code == 0
+    assert accounts.token_user(token) is None
+
+
+def test_a_short_password_is_refused(tmp_path: Path, env: dict[str, str]) -> None:
+    secret = tmp_path / "password"
+    secret.write_text("short\n")
+    done = CliRunner().invoke(app, ["users", "create-admin", "root", "--password-file", str(secret)], env=env)
+    assert done.exit_code == 2 and "at least 12 characters" in done.output
+
+
+def test_passwords_are_stored_as_argon2_hashes(tmp_path: Path, env: dict[str, str]) -> None:
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD)
+    CliRunner().invoke(app, ["users", "create-admin", "root", "--password-file", str(secret)], env=env)
+    [(stored,)] = (
+        sqlite3.connect(env["CUSTOMS_REVIEW_DB"]).execute("SELECT password_hash FROM users").fetchall()
+    )
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored

@@ -1,0 +1,128 @@
+"""Ingest idempotence, encryption at rest, crash recovery of 'releasing', and logs free of held values."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from customs.settings import Settings
+from review.errors import ReviewError
+from review.ingest import Quarantined
+from review.models import ReleaseMode, ReleaseState, Status
+from review.vault import Vault, VaultError
+
+from .conftest import EMAIL, PHONE, RESIDENT_ID, Desk
+from .test_api import CONTACT, SENSITIVE
+
+
+def test_the_same_origin_is_held_once(desk: Desk) -> None:
+    first = desk.hold(CONTACT)
+    again = Quarantined(
+        "t.quarantine",
+        2,
+        99,
+        None,
+        b'{"id": "sc-1"}',
+        (
+            (b"customs-origin-topic".decode(), b"t.inbound"),
+            ("customs-origin-partition", b"1"),
+            ("customs-origin-offset", str(desk.offset).encode()),
+        ),
+        None,
+    )
+    assert desk.review.ingest.add(again) is None
+    assert desk.review.store.counts_by_status()["held"] == 1
+    assert desk.review.store.held(first) is not None
+
+
+def test_a_record_without_origin_headers_is_keyed_by_its_quarantine_position(desk: Desk) -> None:
+    message = Quarantined("t.quarantine", 0, 7, None, b'{"id": "x"}', (), None)
+    held_id = desk.review.ingest.add(message)
+    assert held_id is not None
+    held = desk.review.store.held(held_id)
+    assert held is not None and held.origin == "t.quarantine/0@7"
+    assert desk.review.ingest.add(message) is None
+
+
+def test_payloads_are_encrypted_at_rest(desk: Desk) -> None:
+    desk.hold(SENSITIVE)
+    desk.hold(CONTACT)
+    files = [desk.settings.review_db, desk.settings.review_db.with_name("review.db-wal")]
+    raw = b"".join(path.read_bytes() for path in files if path.exists())
+    assert b"t.inbound" in raw  # the metadata is there, in the clear
+    for value in (RESIDENT_ID, PHONE, EMAIL):
+        assert value.encode() not in raw
+    rows = sqlite3.connect(desk.settings.review_db).execute("SELECT value_enc FROM held").fetchall()
+    other = Vault(Fernet.generate_key())
+    with pytest.raises(VaultError):
+        other.open(rows[0][0])
+
+
+def test_key_file_is_made_once_with_mode_0600(tmp_path: os.PathLike[str]) -> None:
+    settings = Settings(review_key_file=Path(tmp_path) / "secrets" / "review.key")
+    vault = Vault.from_settings(settings)
+    mode = stat.S_IMODE(os.stat(settings.review_key_file).st_mode)
+    assert mode == 0o600
+    assert Vault.from_settings(settings).open(vault.seal(b"x")) == b"x"
+
+
+def test_failed_publish_stays_releasing_and_recovery_produces_once(desk: Desk) -> None:
+    held = desk.hold(CONTACT)
+    rita = desk.review.accounts.user_named("rita")
+    assert rita is not None
+    desk.publisher.fail_next = "before"
+    with pytest.raises(ReviewError):
+        desk.service.request_release(rita, held, ReleaseMode.AS_IS)
+    assert desk.review.store.held(held).status is Status.RELEASING  # type: ignore[union-attr]
+    assert desk.service.recover() == 1
+    assert len(desk.publisher.messages("t.allow")) == 1
+    assert desk.review.store.held(held).status is Status.RELEASED  # type: ignore[union-attr]
+    assert desk.service.recover() == 0
+
+
+def test_recovery_finds_a_release_committed_before_the_crash(desk: Desk) -> None:
+    held = desk.hold(CONTACT)
+    rita = desk.review.accounts.user_named("rita")
+    assert rita is not None
+    desk.publisher.fail_next = "after"  # produced and committed, but the service died before marking it
+    with pytest.raises(ReviewError):
+        desk.service.request_release(rita, held, ReleaseMode.AS_IS)
+    [release] = desk.review.store.releases_in(ReleaseState.RELEASING)
+    assert desk.service.recover() == 1
+    assert len(desk.publisher.messages("t.allow")) == 1
+    done = desk.review.store.release(release.id)
+    assert done is not None and done.state is ReleaseState.RELEASED and done.released_offset == 0
+    history = desk.review.store.history(held)
+    assert history[-1].action == "released" and history[-1].detail["recovered"] is True
+
+
+def test_logs_never_hold_a_held_value(desk: Desk, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    sensitive = desk.hold(SENSITIVE)
+    contact = desk.hold(CONTACT)
+    desk.client.post(f"/api/records/{sensitive}/reveal", headers=desk.auth("rita"))
+    release = desk.client.post(f"/api/records/{sensitive}/release", headers=desk.auth("rita"), json={}).json()
+    desk.client.post(f"/api/releases/{release['id']}/approve", headers=desk.auth("bo"))
+    desk.client.post(
+        f"/api/records/{contact}/release",
+        headers=desk.auth("rita"),
+        json={"mode": "masked", "operator": "partial"},
+    )
+    assert "released" in caplog.text
+    for value in (RESIDENT_ID, PHONE, EMAIL, "tcm-1"):
+        assert value not in caplog.text
+
+
+def test_api_answers_503_when_the_broker_fails_and_recovery_settles_it(desk: Desk) -> None:
+    held = desk.hold(CONTACT)
+    desk.publisher.fail_next = "before"
+    response = desk.client.post(f"/api/records/{held}/release", headers=desk.auth("rita"), json={})
+    assert response.status_code == 503 and "retried" in response.json()["error"]
+    assert desk.service.recover() == 1
+    assert len(desk.publisher.messages("t.allow")) == 1
