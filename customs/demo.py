@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -53,7 +54,8 @@ class Tally:
         sample = Panel(self.last_masked[:400] or "(none yet)", title="latest masked record (safe to show)")
         hint = (
             f"Topics: {', '.join(settings.output_topic_names.values())} on {settings.bootstrap_servers}. "
-            f"Worker log: {worker_log}. Press Ctrl-C to stop."
+            f"Review UI: http://{settings.review_host}:{settings.review_port}/ "
+            f"(users in var/secrets/demo-users.txt). Worker log: {worker_log}. Press Ctrl-C to stop."
         )
         return Group(table, reasons, sample, hint)
 
@@ -101,6 +103,33 @@ def _feed(settings: Settings, rate: float, tally: Tally, stop: threading.Event) 
         publish(settings, count=0, rate=rate, seed=int(time.time()), on_sent=sent)
 
 
+DEMO_USERS = (("demo-reviewer", "reviewer"), ("demo-approver", "approver"), ("demo-admin", "admin"))
+
+
+def demo_users(settings: Settings) -> Path:
+    """Create the demo's review users once, each with a random password kept in a 0600 file."""
+    from review.roles import parse_roles
+    from review.runner import open_accounts
+
+    path = REPO_ROOT / "var" / "secrets" / "demo-users.txt"
+    accounts = open_accounts(settings)
+    lines = path.read_text().splitlines() if path.exists() else []
+    known = {line.split()[0] for line in lines if line.strip()}
+    for name, role in DEMO_USERS:
+        if name in known and accounts.user_named(name) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
+        if accounts.user_named(name) is None:
+            accounts.create_user(name, password, parse_roles(role))
+        else:
+            accounts.set_password(name, password)
+        lines = [line for line in lines if not line.startswith(f"{name} ")] + [f"{name} {password} ({role})"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
     console = Console()
     log_dir = REPO_ROOT / "var" / "logs"
@@ -115,6 +144,18 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
     with worker_log.open("ab") as log_handle:
         worker = subprocess.Popen(
             [str(Path(sys.executable).parent / "customs"), "worker"],
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+        )
+    review_log = log_dir / "review.log"
+    users_file = demo_users(settings)
+    review_url = f"http://{settings.review_host}:{settings.review_port}/"
+    console.print(f"[bold]Starting the quarantine review UI[/bold] at {review_url}; log: {review_log}")
+    console.print(f"  demo users and passwords (reviewer, approver, admin): {users_file}")
+    with review_log.open("ab") as log_handle:
+        review = subprocess.Popen(
+            [str(Path(sys.executable).parent / "customs"), "review"],
             stdout=log_handle,
             stderr=subprocess.STDOUT,
             env=os.environ.copy(),
@@ -141,17 +182,21 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
     finally:
         console.print("[bold]Stopping[/bold] the feed and the worker (it commits its last transaction)...")
         stop.set()
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for process in (worker, review):
+            process.terminate()
+        for process in (worker, review):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         for thread in threads:
             thread.join(timeout=10)
     summary = ", ".join(f"{d} {tally.decisions[d]:,}" for d in DECISIONS)
     console.print(f"Routed: {summary} (fed {tally.fed:,}).")
     console.print(
-        "Next: look at routed records with `.venv/bin/customs peek mask` (or allow, quarantine, audit); "
-        "dry-run a file with `.venv/bin/customs scan FILE --out DIR`; "
+        "Next: `.venv/bin/customs review` serves the quarantine review UI again at "
+        f"http://{settings.review_host}:{settings.review_port}/ (users in var/secrets/demo-users.txt); "
+        "`.venv/bin/customs peek mask` shows routed records (or allow, quarantine, audit); "
+        "`.venv/bin/customs scan FILE --out DIR` dry-runs a file; "
         "the broker keeps running — stop it with `deploy/kafka/kafka stop`."
     )
