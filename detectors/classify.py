@@ -44,7 +44,15 @@ class Classifier:
         if not text or text.isspace():
             return []
         results: list[RecognizerResult] = []
+        fired: dict[int, bool] = {}  # recognizers share triggers: search each one once per text
         for recognizer in self._recognizers:
+            trigger = recognizer.TRIGGER
+            if trigger is not None:
+                hit = fired.get(id(trigger))
+                if hit is None:
+                    hit = fired[id(trigger)] = trigger.search(text) is not None
+                if not hit:
+                    continue
             for result in recognizer.analyze(text, recognizer.supported_entities, None):
                 if hint:
                     result.score = recognizer.score_with_hint(result.score, hint)

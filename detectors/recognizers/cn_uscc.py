@@ -9,9 +9,10 @@ from stdnum.cn import uscc
 
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 from detectors.recognizers.cn_bank_card import is_bank_card
-from detectors.recognizers.cn_resident_id import is_resident_id
+from detectors.recognizers.cn_resident_id import PROVINCES, is_resident_id
 
 _CHAR = "[0-9A-HJ-NP-RTUWXY]"  # digits and upper-case letters except I, O, S, V, Z
+REGIONS = PROVINCES | {"10"}  # 100000: organisations registered at the national level
 
 
 class CnUsccRecognizer(GbaRecognizer):
@@ -20,8 +21,8 @@ class CnUsccRecognizer(GbaRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_uscc",
-            # Registration authority (1–9, A, N, Y), entity type, region, organisation code, check.
-            r"(?<![0-9A-Za-z])(?-i:[1-9ANY][1-9]\d{6}" + _CHAR + r"{10})(?![0-9A-Za-z])",
+            # Registration authority (1–9, A, N, Y), entity type (1, 2, 3, 9), region, organisation, check.
+            r"(?<![0-9A-Za-z])(?-i:[1-9ANY][1239]\d{6}" + _CHAR + r"{10})(?![0-9A-Za-z])",
             0.6,
         ),
     ]
@@ -48,7 +49,8 @@ class CnUsccRecognizer(GbaRecognizer):
 
 
 def is_uscc(text: str) -> bool:
-    """A correct mod-31 check character; an all-digit number that is a resident ID or card is theirs."""
-    if uscc.calc_check_digit(text[:17]) != text[17]:
+    """A region inside a real province, a correct mod-31 check character; an all-digit number that is a
+    resident ID or card is theirs."""
+    if text[2:4] not in REGIONS or uscc.calc_check_digit(text[:17]) != text[17]:
         return False
     return not (text.isdigit() and (is_resident_id(text) or is_bank_card(text)))

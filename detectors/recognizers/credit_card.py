@@ -20,7 +20,7 @@ SCHEMES: tuple[tuple[str, re.Pattern[str], frozenset[int]], ...] = (
 )
 
 
-class CreditCardRecognizer(GbaRecognizer):
+class CardSchemeRecognizer(GbaRecognizer):
     ENTITY = "CREDIT_CARD"
     TRIGGER = DIGIT_RUN
     PATTERNS: ClassVar[list[Pattern]] = [

@@ -36,4 +36,10 @@ class MoIdCardRecognizer(GbaRecognizer):
         "macao identity",
         "mo id",
         "mo_id",
+        "macau_id",
+        "macao_id",
+        "id_number",
+        "id_no",
+        "證件號",
+        "证件号",
     )

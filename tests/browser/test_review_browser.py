@@ -20,8 +20,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from customs.settings import Settings
 from review.publisher import APPROVED_BY, RELEASED_BY
 from streams.topics import create_topics
-from tests.kafka_support import CUSTOMS, REPO, read_committed, settings_env
 from tests.integration.test_review_release import RESIDENT_ID, publish_quarantined
+from tests.kafka_support import CUSTOMS, REPO, read_committed, settings_env
 
 pytestmark = pytest.mark.browser
 

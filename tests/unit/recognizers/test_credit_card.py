@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from detectors.classify import Classifier
-from detectors.recognizers.credit_card import CreditCardRecognizer, scheme_of
+from detectors.recognizers.credit_card import CardSchemeRecognizer, scheme_of
 
 pytestmark = pytest.mark.unit
 
-RECOGNIZER = CreditCardRecognizer()
+RECOGNIZER = CardSchemeRecognizer()
 
 
 def spans(text: str, hint: str = "") -> list[tuple[int, int]]:

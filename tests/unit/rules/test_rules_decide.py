@@ -211,7 +211,7 @@ REASON_CASES = [
     pytest.param("test", RESEARCH, [f("PERSON")], Reason.RULE_MASK, id="rule-mask"),
     pytest.param("test", RESEARCH, [f("HEALTH_DATA")], Reason.RULE_MASK, id="rule-mask-default"),
     pytest.param("gba", BANK, [f("PERSON")], Reason.RULE_MASK, id="rule-mask-gba"),
-    pytest.param("gba", CLAIMS, [f("HEALTH_DATA")], Reason.RULE_MASK, id="rule-mask-gba-macau"),
+    pytest.param("gba", CLAIMS, [f("PHONE_NUMBER")], Reason.RULE_MASK, id="rule-mask-gba-macau"),
     pytest.param("gba", SUPPLY, [f("CN_USCC")], Reason.RULE_MASK, id="rule-mask-gba-no-contract"),
 ]
 
@@ -466,3 +466,14 @@ def test_decide_does_not_mutate_inputs() -> None:
     decide(record, findings, RESEARCH, POLICY)
     assert findings == snapshot
     assert record == {"note": "synthetic", "items": [1, "two"]}
+
+
+@pytest.mark.parametrize("context", [TCM, CLAIMS], ids=["research", "claims"])
+def test_gba_default_lets_health_data_through_on_the_flows_that_are_for_it(context: FlowContext) -> None:
+    decision = run(POLICIES["gba"], context, [f("HEALTH_DATA")])
+    assert decision.action is Action.ALLOW and decision.reasons == ()
+
+
+def test_gba_default_holds_health_data_on_a_flow_not_filed_for_it() -> None:
+    decision = run(POLICIES["gba"], BANK, [f("HEALTH_DATA")])
+    assert decision.action is Action.QUARANTINE and Reason.CATEGORY_NOT_PERMITTED in decision.reasons
