@@ -33,7 +33,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Producer
+from confluent_kafka.admin import AdminClient
 
 from customs.settings import REPO_ROOT, Settings
 from load.feed import encoded, flow_headers
@@ -133,6 +134,7 @@ def collect(
             "auto.offset.reset": "earliest",
             "isolation.level": "read_committed",
             "enable.auto.commit": False,
+            "fetch.wait.max.ms": 10,  # the reader must not add its own waiting to the latency
         }
     )
     consumer.subscribe(topics)
@@ -141,7 +143,7 @@ def collect(
     deadline = time.monotonic() + timeout
     try:
         while len(stamps) < expected and time.monotonic() < deadline:
-            for message in consumer.consume(num_messages=1000, timeout=0.5):
+            for message in consumer.consume(num_messages=500, timeout=0.02):
                 if message.error():
                     continue
                 stamps.append(message.timestamp()[1] / 1000)
@@ -231,6 +233,23 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
+def wait_for_group(settings: Settings, members: int, timeout: float = 90.0) -> None:
+    """Until the workers' consumer group is stable with ``members`` members (a rebalance mid-run
+    would be measured as gateway time)."""
+    admin = AdminClient({"bootstrap.servers": settings.bootstrap_servers})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            group = admin.describe_consumer_groups([settings.app_id])[settings.app_id].result(timeout=10)
+            if group.state == ConsumerGroupState.STABLE and len(group.members) == members:
+                time.sleep(2)  # transactional producers start right after the assignment
+                return
+        except KafkaException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"group {settings.app_id} did not settle with {members} members in {timeout:.0f}s")
+
+
 def worker_run(
     name: str,
     bootstrap: str,
@@ -242,9 +261,10 @@ def worker_run(
 ) -> Result:
     settings = scenario_settings(bootstrap, partitions)
     create_topics(settings)
-    produce(settings, batch)
     procs = _start_workers(settings, workers, command, log_dir)
     try:
+        wait_for_group(settings, workers)
+        produce(settings, batch)
         stamps, _ = collect(settings, [settings.output_topic_names["audit"]], len(batch), 600)
     finally:
         _stop(procs)
@@ -256,7 +276,7 @@ def latency_run(bootstrap: str, batch: list[Record], partitions: int, rate: floa
     create_topics(settings)
     procs = _start_workers(settings, 1, [_customs(), "worker"], log_dir)
     try:
-        time.sleep(8)  # let the worker join its group before the clock starts
+        wait_for_group(settings, 1)
         feeder = threading.Thread(target=produce, args=(settings, batch, rate))
         feeder.start()
         stamps, delays = collect(
@@ -271,6 +291,26 @@ def latency_run(bootstrap: str, batch: list[Record], partitions: int, rate: floa
         result.p50_ms = statistics.median(ordered)
         result.p99_ms = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         result.notes.append(f"fed at {rate:,.0f} records/s (half of gateway-1)")
+    return result
+
+
+def presidio_run(batch: list[Record], settings: Settings) -> Result:
+    """Presidio out of the box classifying every string field of the same records, in this process."""
+    from load.bench_detect import bench_presidio, presidio_engine
+    from streams.codec import Codec, DecodeError
+
+    codec = Codec(SchemaStore(settings.schemas_dir), settings.max_record_bytes, settings.max_depth)
+    decoded = []
+    for value, _ in batch[:3000]:
+        try:
+            decoded.append(codec.decode(value).record)
+        except DecodeError:
+            continue
+    engine, config = presidio_engine()
+    measured = bench_presidio(engine, config, decoded, runs=3)
+    rate = measured.records_per_second
+    result = Result("presidio-out-of-the-box", len(decoded), measured.median_seconds, rate)
+    result.notes.append(f"classification only, one process: {config}")
     return result
 
 
@@ -354,6 +394,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"running {name} ...", flush=True)
             results.append(step())
             print(f"  {results[-1].per_second:,.0f} records/s", flush=True)
+        print("running presidio-out-of-the-box ...", flush=True)
+        results.append(presidio_run(batch, Settings()))
+        print(f"  {results[-1].per_second:,.0f} records/s", flush=True)
         gateway_one = next(r for r in results if r.scenario == "gateway-1").per_second
         if gateway_one > 0:
             print("running latency at half the gateway-1 rate ...", flush=True)
@@ -364,6 +407,7 @@ def main(argv: list[str] | None = None) -> None:
         "gateway-1 / passthrough-faust": _ratio(by.get("gateway-1"), by.get("passthrough-faust")),
         "gateway-1 / passthrough-confluent": _ratio(by.get("gateway-1"), by.get("passthrough-confluent")),
         "gateway-2 / gateway-1": _ratio(by.get("gateway-2"), by.get("gateway-1")),
+        "gateway-1 / presidio-out-of-the-box": _ratio(by.get("gateway-1"), by.get("presidio-out-of-the-box")),
     }
     print()
     print(f"{'scenario':24} {'records':>8} {'records/s':>11} {'p50 ms':>8} {'p99 ms':>8}")

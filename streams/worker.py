@@ -183,4 +183,7 @@ def run_worker(settings: Settings, inspector: Inspector) -> None:
 
     start_policy_watch(settings, inspector, metrics)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+    # Faust's terminal spinner, kept at levels >= WARNING, turns the root logger to DEBUG: every
+    # debug record (some hold message values) would be built for it. No spinner in a gateway.
+    worker.spinner = None
     worker.execute_from_commandline()

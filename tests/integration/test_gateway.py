@@ -87,8 +87,9 @@ def _wait_for_commits(settings: Settings, timeout: float) -> None:
 
 
 def test_every_record_routed_exactly_once_and_masked_values_gone(
-    customs_settings: Settings, worker: WorkerProcess
+    customs_settings: Settings, worker: WorkerProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CUSTOMS_LOG_LEVEL", "debug")  # even then, no value may reach the log
     count = 1200
     create_topics(customs_settings)
     samples = _feed(customs_settings, count, seed=11)
@@ -130,6 +131,12 @@ def test_every_record_routed_exactly_once_and_masked_values_gone(
                 assert value not in published, f"raw {entity} left in {message.topic()} record {record['id']}"
                 checked += 1
     assert checked > 500
+
+    log = worker.log()
+    leaked = [
+        value for sample in samples.values() for _, value in sample.pii if len(value) >= 6 and value in log
+    ]
+    assert not leaked, f"{len(leaked)} personal values in the worker log"
 
     quarantined = [_headers(m) for m in by_topic["quarantine"]]
     malformed = [q for q in quarantined if q[h.REASONS] == "decode_error"]
