@@ -76,7 +76,8 @@ class Settings(BaseSettings):
     # The quarantine review service (``customs review``).
     review_db: Path = Field(REPO_ROOT / "var" / "review.db", description="SQLite file of the review store")
     review_database_url: str | None = Field(
-        None, description="Review store URL, sqlite:///PATH (PostgreSQL is not supported yet)"
+        None,
+        description="Review store: postgresql://USER:PASS@HOST:PORT/DB or sqlite:///PATH (unset: review_db)",
     )
     review_key: SecretStr | None = Field(
         None, description="Fernet key (urlsafe base64 of 32 bytes) encrypting held records at rest"

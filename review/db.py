@@ -1,17 +1,19 @@
-"""The review store's database: SQLite through the standard library, one connection behind a lock.
+"""The review store's database: a small interface with a SQLite and a PostgreSQL back end.
 
-The SQL is kept plain so that a PostgreSQL back end can follow (``review_database_url``); only SQLite
-is supported now.
+Callers write plain SQL with ``?`` placeholders that both back ends accept; each back end is one connection
+shared by the web threads and the ingest, serialised by a lock. SQLite (the standard library) is the
+default; ``review_database_url`` selects ``sqlite:///PATH`` or ``postgresql://…`` (``review.db_postgres``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from customs.settings import Settings
 
@@ -109,11 +111,64 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 """
 
-Row = sqlite3.Row
+
+class Row(Protocol):
+    """A result row, by column name or position (``sqlite3.Row`` and ``db_postgres.PgRow``)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
 
 
-class Database:
-    """One SQLite connection shared by the web threads and the ingest, serialised by a lock."""
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Connection(Protocol):
+    """What a transaction hands out: ``execute`` with ``?`` placeholders."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+
+class Database(ABC):
+    """The review store's database; ``from_settings`` picks the back end."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        url = settings.review_database_url
+        if url is None:
+            return SQLiteDatabase(settings.review_db)
+        if url.startswith("sqlite:///"):
+            return SQLiteDatabase(url.removeprefix("sqlite:///"))
+        if url.startswith(("postgresql://", "postgres://")):
+            from review.db_postgres import PostgresDatabase
+
+            return PostgresDatabase(url)
+        raise ValueError(
+            "review_database_url: expected sqlite:///PATH or postgresql://USER:PASS@HOST:PORT/DB"
+        )
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A write transaction; nested calls join the outer one, an exception rolls the whole one back."""
+
+    @abstractmethod
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    @abstractmethod
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class SQLiteDatabase(Database):
+    """One SQLite connection (WAL), serialised by a lock; writes take the write lock up front."""
 
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
@@ -126,18 +181,8 @@ class Database:
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript(SCHEMA)
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
-        url = settings.review_database_url
-        if url is None:
-            return cls(settings.review_db)
-        if url.startswith("sqlite:///"):
-            return cls(url.removeprefix("sqlite:///"))
-        raise ValueError("review_database_url: only sqlite:///PATH is supported yet (PostgreSQL is planned)")
-
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; nested calls join the outer one."""
+    def transaction(self) -> Iterator[Connection]:
         with self._lock:
             if self._conn.in_transaction:
                 yield self._conn
@@ -158,10 +203,6 @@ class Database:
         with self._lock:
             row: Row | None = self._conn.execute(sql, params).fetchone()
             return row
-
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self.one(sql, params)
-        return None if row is None else row[0]
 
     def close(self) -> None:
         with self._lock:

@@ -142,11 +142,12 @@ class Store:
         now = self.clock()
         with self.db.transaction() as conn:
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO held (id, origin_topic, origin_partition, origin_offset,"
+                "INSERT INTO held (id, origin_topic, origin_partition, origin_offset,"
                 " quarantine_partition, quarantine_offset, record_ref, source, destination, purpose,"
                 " reasons, rules, entities, categories, sensitive, finding_count, policy_version, digest,"
                 " detail, format, held_at, received_at, key_enc, value_enc, headers_enc, status, status_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (origin_topic, origin_partition, origin_offset) DO NOTHING",
                 (
                     held_id,
                     new.origin_topic,

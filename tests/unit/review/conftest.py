@@ -1,8 +1,10 @@
-"""A review service on a temporary SQLite store with an in-memory publisher, users of every role."""
+"""A review service on a temporary store — SQLite and PostgreSQL, each test on both — with an in-memory
+publisher, users of every role."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from review.runner import Review, build_review
 from review.service import ReviewService
 from rules.policy import load_policy
 from streams import headers as h
+from tests.postgres_support import PostgresServer, PostgresUnavailable, start_postgres
 
 from .fakes import FakePublisher
 
@@ -39,6 +42,35 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session; skipped without its binaries, except in CI (CI=true)."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL tests must run in CI: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The store's back end: None (SQLite, ``review_db``) or the URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -117,9 +149,10 @@ USERS = {
 
 
 @pytest.fixture()
-def desk(tmp_path: Path, analyst: Analyst) -> Iterator[Desk]:
+def desk(tmp_path: Path, analyst: Analyst, review_database_url: str | None) -> Iterator[Desk]:
     settings = Settings(
         review_db=tmp_path / "review.db",
+        review_database_url=review_database_url,
         review_key=Fernet.generate_key().decode(),
         pseudonym_key="unit-test-key",
         topic_prefix="t.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,23 @@ PASSWORD = "a long admin password"
 
 
 @pytest.fixture()
-def env(tmp_path: Path) -> dict[str, str]:
-    return {
+def env(tmp_path: Path, review_database_url: str | None) -> dict[str, str]:
+    """The CLI's environment: a SQLite file, or a PostgreSQL database by URL."""
+    env = {
         "CUSTOMS_REVIEW_DB": str(tmp_path / "review.db"),
         "CUSTOMS_REVIEW_KEY": Fernet.generate_key().decode(),
     }
+    if review_database_url is not None:
+        env["CUSTOMS_REVIEW_DATABASE_URL"] = review_database_url
+    return env
+
+
+def settings_of(env: dict[str, str]) -> Settings:
+    return Settings(
+        review_db=Path(env["CUSTOMS_REVIEW_DB"]),
+        review_database_url=env.get("CUSTOMS_REVIEW_DATABASE_URL"),
+        review_key=env["CUSTOMS_REVIEW_KEY"],  # type: ignore[arg-type]
+    )
 
 
 def test_create_admin_from_a_password_file_then_users_and_a_token(
@@ -49,13 +60,13 @@ def test_create_admin_from_a_password_file_then_users_and_a_token(
     listed = runner.invoke(app, ["users", "list"], env=env)
     assert "root\tadmin" in listed.output and "rita\treviewer,approver" in listed.output
     token = runner.invoke(app, ["users", "token", "rita"], env=env).output.strip()
-    settings = Settings(review_db=Path(env["CUSTOMS_REVIEW_DB"]), review_key=env["CUSTOMS_REVIEW_KEY"])  # type: ignore[arg-type]
-    accounts = open_accounts(settings)
+    accounts = open_accounts(settings_of(env))
     user = accounts.token_user(token)
     assert user is not None and user.name == "rita"
     assert accounts.authenticate("root", PASSWORD) is not None
     assert runner.invoke(app, ["users", "disable", "rita"], env=env).exit_code == 0
     assert accounts.token_user(token) is None
+    accounts.db.close()
 
 
 def test_a_short_password_is_refused(tmp_path: Path, env: dict[str, str]) -> None:
@@ -69,7 +80,8 @@ def test_passwords_are_stored_as_argon2_hashes(tmp_path: Path, env: dict[str, st
     secret = tmp_path / "password"
     secret.write_text(PASSWORD)
     CliRunner().invoke(app, ["users", "create-admin", "root", "--password-file", str(secret)], env=env)
-    [(stored,)] = (
-        sqlite3.connect(env["CUSTOMS_REVIEW_DB"]).execute("SELECT password_hash FROM users").fetchall()
-    )
+    db = open_accounts(settings_of(env)).db
+    [row] = db.all("SELECT password_hash FROM users")
+    db.close()
+    stored = row["password_hash"]
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
