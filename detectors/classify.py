@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from detectors.engine import build_analyzer
@@ -32,6 +34,23 @@ class Classifier:
             rec for rec in self.analyzer.registry.recognizers if isinstance(rec, GbaRecognizer)
         ]
         self._by_entity = {rec.supported_entities[0]: rec for rec in self._recognizers}
+        # Recognizers share triggers: search each distinct one once per text, then run the recognizers
+        # planned for that combination of hits (bit i set: ``self._triggers[i]`` matched).
+        self._triggers: list[re.Pattern[str]] = []
+        for rec in self._recognizers:
+            if rec.TRIGGER is not None and all(rec.TRIGGER is not known for known in self._triggers):
+                self._triggers.append(rec.TRIGGER)
+        self._plans: list[list[GbaRecognizer]] = [
+            [
+                rec
+                for rec in self._recognizers
+                if rec.TRIGGER is None or mask >> self._trigger_index(rec.TRIGGER) & 1
+            ]
+            for mask in range(1 << len(self._triggers))
+        ]
+
+    def _trigger_index(self, trigger: re.Pattern[str]) -> int:
+        return next(index for index, known in enumerate(self._triggers) if known is trigger)
 
     @property
     def entities(self) -> list[str]:
@@ -44,15 +63,11 @@ class Classifier:
         if not text or text.isspace():
             return []
         results: list[RecognizerResult] = []
-        fired: dict[int, bool] = {}  # recognizers share triggers: search each one once per text
-        for recognizer in self._recognizers:
-            trigger = recognizer.TRIGGER
-            if trigger is not None:
-                hit = fired.get(id(trigger))
-                if hit is None:
-                    hit = fired[id(trigger)] = trigger.search(text) is not None
-                if not hit:
-                    continue
+        mask = 0
+        for index, trigger in enumerate(self._triggers):
+            if trigger.search(text) is not None:
+                mask |= 1 << index
+        for recognizer in self._plans[mask]:
             for result in recognizer.analyze(text, recognizer.supported_entities, None):
                 if hint:
                     result.score = recognizer.score_with_hint(result.score, hint)

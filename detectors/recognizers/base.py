@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import regex
@@ -27,6 +28,19 @@ DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}")
 AT_SIGN = re.compile("@")
 CONTEXT_WINDOW = 24
 CONTEXT_BOOST = 0.35
+HINT_CACHE_SIZE = 1024  # distinct field names remembered per recognizer
+
+
+def union_prefilter(patterns: list[str], flags: int) -> re.Pattern[str] | None:
+    """One ``re`` search over the alternation of ``patterns``: where it finds nothing, none of them can
+    match, so the per-pattern loop (``regex`` with a timeout, one call per pattern) can be skipped.
+    None when the patterns cannot be joined (duplicate group names, ``regex``-only syntax)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), flags)
+    except (re.error, ValueError):
+        return None
 
 
 class GbaRecognizer(PatternRecognizer):
@@ -52,8 +66,11 @@ class GbaRecognizer(PatternRecognizer):
             name=type(self).__name__,
         )
         self._compiled: dict[int, list[tuple[str, Any, float]]] = {}
+        self._prefilters: dict[int, re.Pattern[str] | None] = {}
         self._context_lower = tuple(word.lower() for word in self.CONTEXT)
         self._negative_lower = tuple(word.lower() for word in self.NEGATIVE_CONTEXT)
+        # Field names repeat on every record: judge each one once (bounded, thread-safe).
+        self._hint_words = lru_cache(maxsize=HINT_CACHE_SIZE)(self.hint_context)
 
     def analyze(
         self,
@@ -88,9 +105,13 @@ class GbaRecognizer(PatternRecognizer):
         }
         compiled = self._compiled.get(flags)
         if compiled is None:
+            self._prefilters[flags] = union_prefilter([p.regex for p in self.PATTERNS], flags)
             compiled = self._compiled[flags] = [
                 (p.name, regex.compile(p.regex, flags=flags), p.score) for p in self.PATTERNS
             ]
+        prefilter = self._prefilters[flags]
+        if prefilter is not None and prefilter.search(text) is None:
+            return results
         for name, pattern, base_score in compiled:
             try:
                 for match in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
@@ -115,9 +136,17 @@ class GbaRecognizer(PatternRecognizer):
     def score_with_hint(self, score: float, hint: str) -> float:
         """Adjust a score by the field name (``hint``): raise it for a context word, lower it for a
         negative one (``order_no``). Never creates a finding."""
-        lowered = hint.lower()
-        if lowered and any(word in lowered for word in self._context_lower):
+        positive, negative = self._hint_words(hint)
+        if positive:
             score = min(1.0, score + CONTEXT_BOOST)
-        if lowered and any(word in lowered for word in self._negative_lower):
+        if negative:
             score = max(0.0, score - CONTEXT_BOOST)
         return score
+
+    def hint_context(self, hint: str) -> tuple[bool, bool]:
+        """Whether the field name ``hint`` holds a context word, and whether it holds a negative one."""
+        lowered = hint.lower()
+        return (
+            bool(lowered) and any(word in lowered for word in self._context_lower),
+            bool(lowered) and any(word in lowered for word in self._negative_lower),
+        )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
@@ -144,10 +145,14 @@ class DateOfBirthRecognizer(GbaRecognizer):
 
     def score_with_hint(self, score: float, hint: str) -> float:
         """A birth-date field name (``dob``, ``dateOfBirth``, ``出生日期``) raises the score."""
-        words = hint_words(hint)
-        if words and _HINT_RE.search(words) and not _HINT_PLACE_RE.search(words):
-            return min(1.0, score + CONTEXT_BOOST)
-        return score
+        return min(1.0, score + CONTEXT_BOOST) if is_birth_hint(hint) else score
+
+
+@lru_cache(maxsize=1024)  # field names repeat on every record
+def is_birth_hint(hint: str) -> bool:
+    """The field name ``hint`` names a birth date (``dob``, ``birth_date``), not a birthplace."""
+    words = hint_words(hint)
+    return bool(words) and _HINT_RE.search(words) is not None and not _HINT_PLACE_RE.search(words)
 
 
 def _context(text: str, window_start: int, start: int, end: int) -> int:

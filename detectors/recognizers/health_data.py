@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
@@ -33,6 +34,8 @@ ABBREVIATION = 0.6  # COPD, T2DM, unit-only measurements
 NEEDS_CONTEXT = 0.3  # weak words, herbs and drugs alone, ICD-10 codes
 HINT_ONLY = 0.2  # whole-value candidate: a finding only under a health field name
 
+CACHED_TEXT_MAX = 64  # field values up to this length repeat (herbs, departments, dates): cache them
+SPAN_CACHE_SIZE = 8192
 WHOLE_VALUE_MAX = 48  # a value this short made only of health terms is one finding
 CANDIDATE_MAX = 240  # longer texts get no whole-value candidate
 
@@ -248,7 +251,7 @@ _PASSES: tuple[tuple[str, re.Pattern[str], bool, bool, bool, bool, tuple[str, ..
         False,
         True,
         False,
-        (),
+        lex.LAB_UNITS_ALONE,  # cheaper to look for first than digits followed by one
     ),
     ("syn", re.compile(_SYNDROME), False, False, False, True, ("证", "證")),
     ("signs", re.compile(_TCM_SIGNS), False, False, False, True, ("舌", "苔", "脉", "脈")),
@@ -278,6 +281,16 @@ _PASSES: tuple[tuple[str, re.Pattern[str], bool, bool, bool, bool, tuple[str, ..
         (),
     ),
     ("icd", re.compile(rf"[A-TV-Z]\d{{2}}(?:\.\d{{1,2}})?{_E}"), False, True, True, False, ()),
+)
+# The passes that can match a text, by what it holds: _PLANS[has_cjk + 2 * has_ascii + 4 * has_digit] is a
+# tuple of (priority, kind, pattern, runs on the lower-cased text, a search for its "needs one of" words).
+_PLANS: tuple[tuple[tuple[int, str, re.Pattern[str], bool, re.Pattern[str] | None], ...], ...] = tuple(
+    tuple(
+        (priority, kind, pattern, lower, re.compile("|".join(map(re.escape, any_of))) if any_of else None)
+        for priority, (kind, pattern, lower, ascii_, digit, cjk, any_of) in enumerate(_PASSES)
+        if not ((ascii_ and not mask & 2) or (digit and not mask & 4) or (cjk and not mask & 1))
+    )
+    for mask in range(8)
 )
 # Kinds whose match must start a word (the patterns themselves do not look behind).
 _WORD_START = frozenset({"bp", "labcode", "en", "abbr", "icd", "drug"})
@@ -337,6 +350,7 @@ def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)  # field names repeat on every record
 def hint_words(hint: str) -> str:
     """A field name as lower-case words: ``dateOfBirth`` -> ``date of birth``, ``lab_result`` -> ``lab
     result``."""
@@ -448,14 +462,7 @@ class HealthDataRecognizer(GbaRecognizer):
     ) -> list[RecognizerResult]:
         if not text:
             return []
-        spans = find_health_spans(text)
-        whole = _whole_value(text, spans)
-        if whole is not None:
-            spans = [whole]
-        else:
-            candidate = _candidate(text)
-            if candidate is not None:
-                spans.append(candidate)
+        spans = _cached_value_spans(text) if len(text) <= CACHED_TEXT_MAX else value_spans(text)
         metadata = {
             RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
@@ -468,12 +475,30 @@ class HealthDataRecognizer(GbaRecognizer):
     def score_with_hint(self, score: float, hint: str) -> float:
         """A health field name (``diagnosis``, ``症狀``, ``lab_results``) raises the score; a date, id or
         doctor field (``diagnosis_date``, ``doctor_id``) does not."""
-        words = hint_words(hint)
-        if not words or _HINT_NEGATIVE_RE.search(words):
-            return score
-        if _HINT_RE.search(words):
-            return min(1.0, score + CONTEXT_BOOST)
-        return score
+        return min(1.0, score + CONTEXT_BOOST) if is_health_hint(hint) else score
+
+
+@lru_cache(maxsize=1024)  # field names repeat on every record
+def is_health_hint(hint: str) -> bool:
+    """The field name ``hint`` says its value is health data (and is no date, id or doctor field)."""
+    words = hint_words(hint)
+    return bool(words) and not _HINT_NEGATIVE_RE.search(words) and _HINT_RE.search(words) is not None
+
+
+def value_spans(text: str) -> tuple[tuple[int, int, float], ...]:
+    """``(start, end, score)`` of what ``analyze`` reports for ``text``: its health terms, one span
+    over a value made only of them, or the terms plus a hint-only whole-value candidate."""
+    spans = find_health_spans(text)
+    whole = _whole_value(text, spans)
+    if whole is not None:
+        return (whole,)
+    candidate = _candidate(text)
+    if candidate is not None:
+        spans.append(candidate)
+    return tuple(spans)
+
+
+_cached_value_spans = lru_cache(maxsize=SPAN_CACHE_SIZE)(value_spans)  # thread-safe, bounded
 
 
 def find_health_spans(text: str) -> list[tuple[int, int, float]]:
@@ -487,11 +512,9 @@ def find_health_spans(text: str) -> list[tuple[int, int, float]]:
     if len(lowered) != len(text):  # a rare character whose lower case is longer: keep offsets
         lowered = text
     candidates: list[tuple[int, int, int, str]] = []  # start, priority, end, kind
-    for priority, (kind, pattern, lower, ascii_, digit, cjk, any_of) in enumerate(_PASSES):
-        if (ascii_ and not has_ascii) or (digit and not has_digit) or (cjk and not has_cjk):
-            continue
+    for priority, kind, pattern, lower, needs in _PLANS[has_cjk + 2 * has_ascii + 4 * has_digit]:
         haystack = lowered if lower else text
-        if any_of and not any(word in haystack for word in any_of):
+        if needs is not None and needs.search(haystack) is None:
             continue
         for match in pattern.finditer(haystack):
             found = _accept(text, match, kind)

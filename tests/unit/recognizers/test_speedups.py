@@ -1,0 +1,92 @@
+"""The fast paths (prefilters, per-text and per-hint caches, trigger plans) find exactly what the slow
+paths find."""
+
+from __future__ import annotations
+
+import re
+
+from detectors.classify import Classifier
+from detectors.recognizers.base import union_prefilter
+from detectors.recognizers.date_of_birth import is_birth_hint
+from detectors.recognizers.health_data import (
+    CACHED_TEXT_MAX,
+    HealthDataRecognizer,
+    _cached_value_spans,
+    is_health_hint,
+    value_spans,
+)
+from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_gba_number
+
+
+def test_union_prefilter_matches_where_any_pattern_does() -> None:
+    prefilter = union_prefilter([r"\d{3}", r"ab(?=c)"], re.IGNORECASE)
+    assert prefilter is not None
+    assert prefilter.search("x123") is not None
+    assert prefilter.search("ABC") is not None
+    assert prefilter.search("ab 12") is None
+
+
+def test_union_prefilter_gives_up_on_patterns_it_cannot_join() -> None:
+    assert union_prefilter([], 0) is None
+    assert union_prefilter([r"(?P<a>x)", r"(?P<a>y)"], 0) is None
+
+
+def test_prefilter_skips_text_without_candidates() -> None:
+    recognizer = PhoneNumberRecognizer()
+    flags = recognizer.global_regex_flags or 0
+    assert recognizer.match_patterns("order 123456 shipped", flags) == []
+    found = recognizer.match_patterns("call 13812345678 now", flags)
+    assert [(r.start, r.end) for r in found] == [(5, 16)]
+
+
+def test_hint_context_is_cached_and_unchanged() -> None:
+    recognizer = PhoneNumberRecognizer()
+    assert recognizer.hint_context("mobile_phone") == (True, False)
+    assert recognizer.hint_context("order_no") == (False, True)
+    assert recognizer.hint_context("") == (False, False)
+    assert recognizer.score_with_hint(0.4, "Phone") == recognizer.score_with_hint(0.4, "Phone") == 0.75
+    assert recognizer.score_with_hint(0.9, "order_phone") == 0.65  # raised to 1.0, then lowered
+
+
+def test_health_and_birth_hints() -> None:
+    assert is_health_hint("diagnosis")
+    assert is_health_hint("labResult")
+    assert not is_health_hint("diagnosis_date")
+    assert not is_health_hint("")
+    assert is_birth_hint("dateOfBirth")
+    assert not is_birth_hint("birthPlace")
+    assert not is_birth_hint("")
+
+
+def test_cached_health_spans_equal_uncached() -> None:
+    texts = [
+        "陈皮",
+        "黄芪15g、白术9g",
+        "血糖 7.8 mmol/L",
+        "2025-09-07",
+        "DG-515367",
+        "头晕目眩",
+        "BP 150/95 mmHg",
+    ]
+    for text in texts:
+        assert len(text) <= CACHED_TEXT_MAX
+        assert _cached_value_spans(text) == value_spans(text) == _cached_value_spans(text)
+    recognizer = HealthDataRecognizer()
+    first = recognizer.analyze("高血压", ["HEALTH_DATA"])
+    first[0].score = 0.0  # the classifier changes scores in place: the cache must not see that
+    again = recognizer.analyze("高血压", ["HEALTH_DATA"])
+    assert again[0].score > 0.0
+
+
+def test_phone_validation_cache() -> None:
+    assert is_gba_number("13812345678") is is_gba_number("13812345678") is True
+    assert is_gba_number("12345678901") is False
+
+
+def test_trigger_plans_cover_every_recognizer() -> None:
+    classifier = Classifier()
+    everything = classifier._plans[-1]
+    assert everything == classifier._recognizers
+    untriggered = [rec for rec in classifier._recognizers if rec.TRIGGER is None]
+    assert classifier._plans[0] == untriggered
+    assert all(set(plan) <= set(everything) for plan in classifier._plans)
