@@ -26,6 +26,20 @@ LANGUAGE = "zh"
 # dates (2025-05-11), amounts and short codes do not trigger.
 DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}")
 AT_SIGN = re.compile("@")
+# Words before a letter-plus-digits code that make it a product, part or order code, not a document.
+PRODUCT_CODE_WORDS = (
+    "型号",
+    "型號",
+    "model",
+    "订单",
+    "訂單",
+    "order",
+    "sku",
+    "货号",
+    "貨號",
+    "零件",
+    "part no",
+)
 CONTEXT_WINDOW = 24
 CONTEXT_BOOST = 0.35
 HINT_CACHE_SIZE = 1024  # distinct field names remembered per recognizer

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, PRODUCT_CODE_WORDS, GbaRecognizer
 
 _BEFORE = r"(?<![0-9A-Za-z])"
 _AFTER = r"(?![0-9A-Za-z])"
@@ -27,16 +27,4 @@ class CnPassportRecognizer(GbaRecognizer):
         "旅行证件",
         "旅行證件",
     )
-    NEGATIVE_CONTEXT = (
-        "型号",
-        "型號",
-        "model",
-        "订单",
-        "訂單",
-        "order",
-        "sku",
-        "货号",
-        "貨號",
-        "零件",
-        "part no",
-    )
+    NEGATIVE_CONTEXT = PRODUCT_CODE_WORDS

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
+from detectors.recognizers.base import DIGIT_RUN, PRODUCT_CODE_WORDS, GbaRecognizer
 
 
 class HomeReturnPermitRecognizer(GbaRecognizer):
@@ -36,16 +36,4 @@ class HomeReturnPermitRecognizer(GbaRecognizer):
         "mainland travel permit",
         "hrp",
     )
-    NEGATIVE_CONTEXT = (
-        "型号",
-        "型號",
-        "model",
-        "订单",
-        "訂單",
-        "order",
-        "sku",
-        "货号",
-        "貨號",
-        "零件",
-        "part no",
-    )
+    NEGATIVE_CONTEXT = PRODUCT_CODE_WORDS
