@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     commit_interval: float = Field(
         0.5, gt=0, description="Seconds between transaction commits (latency vs cost)"
     )
+    producer_linger_ms: int = Field(
+        5, ge=0, le=1000, description="Milliseconds the worker's producer waits to fill a batch"
+    )
     session_timeout: float = Field(10.0, gt=0, description="Consumer session timeout, seconds")
     log_level: str = "info"
     metrics_port: Annotated[int, Field(ge=0, le=65535)] | Literal["auto"] = Field(

@@ -8,6 +8,7 @@ same partition number as the input, inside the Kafka transaction that also commi
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 import time
@@ -95,6 +96,7 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics 
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=max(0.5, settings.session_timeout / 4),
         producer_max_request_size=max(1_048_576, settings.max_record_bytes * 2),
+        producer_linger=settings.producer_linger_ms / 1000,  # fewer, fuller produce requests
         # Sends are held with their input event and published by the commit itself, inside the
         # transaction that commits the offset: outputs and offsets become visible together or not at all.
         stream_publish_on_commit=True,
@@ -179,6 +181,11 @@ def run_worker(settings: Settings, inspector: Inspector) -> None:
     metrics = GatewayMetrics(REGISTRY)  # the default registry also carries the process metrics
     serve_metrics(REGISTRY, settings.metrics_port, settings.metrics_host, settings.metrics_port_span)
     app = build_app(settings, inspector, metrics)
+    # Start-up objects (recognizers, lexicons, Faust) are long-lived: keep the collector off them, and
+    # let young objects pile up more before a collection (the hot path allocates a lot, briefly).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     from streams.policy_watch import start_policy_watch  # hot reload, policy topic, shadow reports
 
     start_policy_watch(settings, inspector, metrics)
