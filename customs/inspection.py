@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from detectors.classify import Classifier
@@ -47,6 +48,8 @@ class Verdict:
     findings: tuple[Finding, ...]
     digest: str  # sha256 hex of the original value
     detail: str | None = None
+    classify_seconds: float = 0.0  # time spent finding personal information
+    inspect_seconds: float = 0.0  # time of the whole inspection, classification included
 
     @property
     def action(self) -> Action:
@@ -97,7 +100,13 @@ class Inspector:
         self.shadow = shadow  # sees every decided record beside the active decision; never routes
 
     def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
+        started = time.perf_counter()
+        verdict = self._inspect(raw, flow, origin)
+        return replace(verdict, inspect_seconds=time.perf_counter() - started)
+
+    def _inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
         policy = self.policy()
+        classify_seconds = 0.0
         value = raw or b""
         digest = hashlib.sha256(value).hexdigest()
         try:
@@ -106,7 +115,9 @@ class Inspector:
             decision = Decision(Action.QUARANTINE, (Reason.DECODE_ERROR,), (), policy.version)
             return self._verdict(decision, value, (), digest, origin, exc.detail)
         try:
+            classify_started = time.perf_counter()
             findings = self.classifier.classify(decoded.record)
+            classify_seconds = time.perf_counter() - classify_started
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)
             out = value
@@ -122,7 +133,8 @@ class Inspector:
         except Exception as exc:  # a bug or a policy it cannot apply must not stop the stream
             decision = Decision(Action.QUARANTINE, (Reason.POLICY_ERROR,), (), policy.version)
             return self._verdict(decision, value, (), digest, origin, type(exc).__name__)
-        return self._verdict(decision, out, tuple(findings), digest, origin, None)
+        verdict = self._verdict(decision, out, tuple(findings), digest, origin, None)
+        return replace(verdict, classify_seconds=classify_seconds)
 
     def _shadow(
         self, record: JsonValue, findings: Sequence[Finding], flow: FlowContext, decision: Decision

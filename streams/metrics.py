@@ -125,6 +125,12 @@ class GatewayMetrics:
         if decision.policy_version != self._policy_version:
             self.set_policy_version(decision.policy_version)
 
+    def observe_inspection(self, classify_seconds: float, inspect_seconds: float) -> None:
+        """Observe one inspection's classification time and the rest (decode, decide, desensitise)."""
+        if classify_seconds > 0:
+            self.classification_seconds.observe(classify_seconds)
+        self.decision_seconds.observe(max(0.0, inspect_seconds - classify_seconds))
+
     def set_policy_version(self, version: str) -> None:
         """Publish ``version`` as the one active policy version (replacing the previous one)."""
         self._policy_version = version

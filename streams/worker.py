@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -22,9 +20,6 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from customs.inspection import Inspector, Origin, Verdict, audit_bytes, flow_context
 from customs.settings import Settings
-from detectors.classify import Classifier
-from detectors.finding import Finding
-from detectors.walker import JsonValue
 from rules.decision import FlowContext
 from streams import headers as h
 from streams.metrics import GatewayMetrics, partition_lags, serve_metrics
@@ -41,44 +36,6 @@ def _record_date(timestamp: float | None) -> date:
 
 def _broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server.strip())
-
-
-class _TimedClassifier(Classifier):
-    """The inspector's classifier, its time per record observed (and kept per thread for the rest)."""
-
-    def __init__(self, inner: Classifier, metrics: GatewayMetrics, spent: threading.local) -> None:
-        vars(self).update(vars(inner))  # share the inner engine: no super().__init__, no second analyzer
-        self._inner = inner
-        self._metrics = metrics
-        self._spent = spent
-
-    def classify(self, record: JsonValue) -> list[Finding]:
-        started = time.perf_counter()
-        try:
-            return self._inner.classify(record)
-        finally:
-            elapsed = time.perf_counter() - started
-            self._spent.seconds = getattr(self._spent, "seconds", 0.0) + elapsed
-            self._metrics.classification_seconds.observe(elapsed)
-
-
-class _TimedInspection:
-    """``Inspector.inspect`` in a classify thread: classification and the rest timed apart."""
-
-    def __init__(self, inspector: Inspector, metrics: GatewayMetrics) -> None:
-        self._spent = threading.local()
-        if not isinstance(inspector.classifier, _TimedClassifier):
-            inspector.classifier = _TimedClassifier(inspector.classifier, metrics, self._spent)
-        self._inspector = inspector
-        self._metrics = metrics
-
-    def __call__(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
-        self._spent.seconds = 0.0
-        started = time.perf_counter()
-        verdict = self._inspector.inspect(raw, flow, origin)
-        rest = time.perf_counter() - started - self._spent.seconds
-        self._metrics.decision_seconds.observe(max(0.0, rest))
-        return verdict
 
 
 def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics | None = None) -> faust.App:
@@ -111,12 +68,11 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics 
     executor = ThreadPoolExecutor(max_workers=settings.classify_threads, thread_name_prefix="classify")
     counts: Counter[str] = Counter()
     metrics = metrics or GatewayMetrics(CollectorRegistry())
-    inspect = _TimedInspection(inspector, metrics)
     metrics.set_policy_version(inspector.policy().version)  # then kept current by each decision
     positions: dict[tuple[str, int], int] = {}  # the next offset to process, as processed here
 
     def inspect_batch(items: list[tuple[bytes | None, FlowContext, Origin]]) -> list[Verdict]:
-        return [inspect(raw, flow, origin) for raw, flow, origin in items]
+        return [inspector.inspect(raw, flow, origin) for raw, flow, origin in items]
 
     @app.agent(inbound, name="customs-gateway")
     async def gateway(stream: Any) -> None:
@@ -156,6 +112,7 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics 
                     headers=[(h.DECISION, verdict.action.value.encode())],
                 )
                 metrics.observe_end_to_end(message.timestamp)
+                metrics.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
                 counts[verdict.action.value] += 1
                 metrics.record_out(verdict.decision, verdict.findings, message.topic)
                 positions[(message.topic, message.partition)] = message.offset + 1

@@ -28,7 +28,6 @@ from rules.decision import Action, Decision
 from rules.policy import load_policy
 from streams.codec import SchemaStore
 from streams.metrics import UNKNOWN_FLOW, GatewayMetrics, partition_lags, serve_metrics
-from streams.worker import _TimedInspection
 
 REPO = Path(__file__).resolve().parents[2]
 PROMETHEUS = REPO / "deploy" / "prometheus"
@@ -127,7 +126,6 @@ def test_lag_per_partition_from_highwater_and_position(
 def test_metric_labels_never_carry_a_personal_value(inspector: Inspector) -> None:
     registry = CollectorRegistry()
     metrics = GatewayMetrics(registry)
-    inspect = _TimedInspection(inspector, metrics)
     schemas = SchemaStore(REPO / "schemas")
     planted: set[str] = set()
     samples = list(generate(300, seed=5, max_record_bytes=262_144))
@@ -137,7 +135,8 @@ def test_metric_labels_never_carry_a_personal_value(inspector: Inspector) -> Non
         headers = {k: v.decode() for k, v in flow_headers(sample) if isinstance(v, bytes)}
         origin = Origin("customs.inbound", offset % 3, offset, 1_780_000_000_000)
         metrics.record_in(origin.topic)
-        verdict = inspect(raw, flow_context(headers, date(2026, 5, 1)), origin)
+        verdict = inspector.inspect(raw, flow_context(headers, date(2026, 5, 1)), origin)
+        metrics.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
         metrics.record_out(verdict.decision, verdict.findings, origin.topic)
 
     exposition = generate_latest(registry).decode()
