@@ -10,11 +10,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Message
+from confluent_kafka import Message, Producer
+from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from customs.settings import Settings
 from load.feed import publish
-from rules.policy import load_policy
+from rules.policy import load_policy, parse_policy
 from streams import headers as h
 from streams.topics import create_topics
 
@@ -98,3 +99,43 @@ def test_policy_file_change_under_traffic(
         switches = sum(1 for a, b in itertools.pairwise(versions) if a != b)
         assert switches <= 1 and versions[0] == v1, f"partition {partition} switched {switches} times"
     assert "policy reloaded from" in worker.log()
+
+
+def test_policy_from_a_compacted_topic(
+    customs_settings: Settings, worker: WorkerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest document on the policy topic replaces the file's policy; a broken one is refused."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(V1)
+    topic = f"{customs_settings.topic_prefix}policy"
+    admin = AdminClient({"bootstrap.servers": customs_settings.bootstrap_servers})
+    compacted = NewTopic(topic, 1, 1, config={"cleanup.policy": "compact"})
+    admin.create_topics([compacted])[topic].result(30)
+    producer = Producer({"bootstrap.servers": customs_settings.bootstrap_servers})
+    producer.produce(topic, key=b"policy", value=V2.encode())
+    producer.flush(30)
+    v2 = parse_policy(V2.encode(), "v2").version
+
+    monkeypatch.setenv("CUSTOMS_POLICY", str(policy))
+    monkeypatch.setenv("CUSTOMS_POLICY_TOPIC", topic)
+    worker.settings = customs_settings.model_copy(update={"policy": str(policy)})
+    create_topics(customs_settings)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while "policy reloaded from" not in worker.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert f"policy reloaded from {topic}" in worker.log(), worker.log()[-3000:]
+
+    assert publish(customs_settings, count=200, seed=31) == 200
+    first = _routed(customs_settings, 200)
+    assert len(first) == 200 and {_stamp(m)[2] for m in first} == {v2}
+
+    producer.produce(topic, key=b"policy", value=BROKEN.encode())
+    producer.flush(30)
+    deadline = time.monotonic() + 30
+    while "policy reload refused" not in worker.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert publish(customs_settings, count=200, seed=32) == 200
+    second = _routed(customs_settings, 400)
+    assert len(second) == 400 and {_stamp(m)[2] for m in second} == {v2}  # the old policy stays in force
+    assert "policy reload refused" in worker.log() and "field default_action" in worker.log()
