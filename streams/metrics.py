@@ -92,6 +92,12 @@ class GatewayMetrics:
             "Policy reloads refused (invalid policy); the previous one stays active",
             registry=r,
         )
+        self.shadow_differences = Counter(
+            "customs_shadow_differences",
+            "Records a shadow policy would route differently (active → shadow decision)",
+            ["active", "shadow", "flow"],
+            registry=r,
+        )
         # The review service.
         self.review_queue_size = Gauge(
             "customs_review_queue_size", "Quarantined records waiting for review", registry=r

@@ -146,9 +146,20 @@ class PolicyTopicWatcher:
             consumer.close()
 
 
-def report_shadow(tally: ShadowTally, previous: Counter[Difference]) -> Counter[Difference]:
-    """Log the shadow tally (records compared, differences by kind); return it for the next delta."""
+def report_shadow(
+    tally: ShadowTally, previous: Counter[Difference], metric: Any = None
+) -> Counter[Difference]:
+    """Log the shadow tally (records compared, differences by kind), count what is new since
+    ``previous`` in ``metric`` (labels: the two decisions and the flow id, all bounded), and return
+    the tally for the next delta."""
     seen, differences = tally.snapshot()
+    if metric is not None:
+        for difference, count in (differences - previous).items():
+            metric.labels(
+                active=difference.active.split("[", 1)[0],
+                shadow=difference.shadow.split("[", 1)[0],
+                flow=difference.flow,
+            ).inc(count)
     changed = sum(differences.values())
     kinds = "; ".join(f"{d}: {n}" for d, n in sorted(differences.items(), key=lambda i: -i[1])[:10])
     log.info(
@@ -165,9 +176,8 @@ def report_shadow(tally: ShadowTally, previous: Counter[Difference]) -> Counter[
 def _lower_threshold(inspector: Inspector, policy: Policy) -> None:
     """Let the classifier report every finding ``policy`` looks at (thresholds only ever go down)."""
     wanted = min(policy.score_threshold, policy.review_threshold or 1.0)
-    for classifier in (inspector.classifier, getattr(inspector.classifier, "_inner", None)):
-        if classifier is not None and getattr(classifier, "threshold", 0.0) > wanted:
-            classifier.threshold = wanted
+    if inspector.classifier.threshold > wanted:
+        inspector.classifier.threshold = wanted
 
 
 class PolicyWatch:
@@ -179,6 +189,7 @@ class PolicyWatch:
         if not isinstance(inspector.policy, PolicyHolder):
             inspector.policy = PolicyHolder(inspector.policy())
         self.holder: PolicyHolder = inspector.policy
+        self.shadow_metric = getattr(metrics, "shadow_differences", None)
         reloads = getattr(metrics, "policy_reloads", None)
         failures = getattr(metrics, "policy_reload_failures", None)
         set_version = getattr(metrics, "set_policy_version", None)
@@ -212,7 +223,7 @@ class PolicyWatch:
             state: dict[str, Counter[Difference]] = {"last": Counter()}
 
             def report() -> None:
-                state["last"] = report_shadow(tally, state["last"])
+                state["last"] = report_shadow(tally, state["last"], self.shadow_metric)
 
             self._every(settings.shadow_report_seconds, report, "shadow-report")
         return self

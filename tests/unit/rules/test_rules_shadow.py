@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 from customs.factory import build_inspector
@@ -79,3 +80,26 @@ def test_findings_reach_the_shadow_unchanged() -> None:
         b'{"phone": "13812345678"}', flow_context({}, date(2025, 6, 1)), Origin("t", 0, 0)
     )
     assert seen == [verdict.findings]
+
+
+def test_shadow_differences_reach_the_metric_once_each() -> None:
+    from prometheus_client import CollectorRegistry
+
+    from streams.metrics import GatewayMetrics
+    from streams.policy_watch import report_shadow
+
+    settings = Settings(pseudonym_key="unit-test-key", shadow_policy="mask-all")
+    inspector = build_inspector(settings, load_policy("gba-default"))
+    tally = inspector.shadow
+    assert isinstance(tally, ShadowTally)
+    registry = CollectorRegistry()
+    metric = GatewayMetrics(registry).shadow_differences
+    unknown = {h.SOURCE: "nowhere", h.DESTINATION: "hku-tcm-lab", h.PURPOSE: "x"}
+    record = json.dumps({"id": "r", "phone": "13812345678"}).encode()
+    labels = {"active": "quarantine", "shadow": "mask", "flow": "unknown"}
+    previous: Counter[Difference] = Counter()
+    for round_ in range(2):
+        for _ in range(3):
+            inspector.inspect(record, flow_context(unknown, date(2025, 6, 1)), Origin("t", 0, 0))
+        previous = report_shadow(tally, previous, metric)  # each report counts only what is new
+        assert registry.get_sample_value("customs_shadow_differences_total", labels) == 3 * (round_ + 1)
