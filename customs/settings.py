@@ -57,10 +57,10 @@ class Settings(BaseSettings):
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
     score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
     batch_size: int = Field(100, ge=1, description="Records inspected per hand-over to the classify thread")
-    batch_wait: float = Field(0.05, gt=0, description="Seconds to wait for a batch to fill")
+    batch_wait: float = Field(0.01, gt=0, description="Seconds to wait for a batch to fill")
     classify_threads: int = Field(1, ge=1, description="Threads running classification beside the event loop")
     commit_interval: float = Field(
-        0.5, gt=0, description="Seconds between transaction commits (latency vs cost)"
+        0.1, gt=0, description="Seconds between transaction commits (latency vs cost)"
     )
     producer_linger_ms: int = Field(
         5, ge=0, le=1000, description="Milliseconds the worker's producer waits to fill a batch"
