@@ -177,6 +177,25 @@ class ReviewService:
         require(user, Permission.VIEW)
         return self.store.releases_in(ReleaseState.AWAITING_APPROVAL)
 
+    def _record_request(self, user: User, release: Release, status: Status, **detail: object) -> None:
+        """In one transaction: the held record moves from held to ``status``, the release request is
+        stored, and the request is audited (``detail`` adds to the audit entry)."""
+        with self.store.db.transaction():
+            if not self.store.set_status(release.held_id, status, [Status.HELD]):
+                raise Conflict(f"the record is {self._status(release.held_id)}, not held")
+            self.store.add_release(release)
+            self.store.audit(
+                user.name,
+                "release_requested",
+                release.held_id,
+                release.id,
+                mode=release.mode.value,
+                operator=release.operator,
+                target=release.target,
+                four_eyes=release.four_eyes,
+                **detail,
+            )
+
     # -- releasing -------------------------------------------------------------------------------
 
     def request_release(
@@ -214,40 +233,14 @@ class ReviewService:
             released_offset=None,
         )
         if four_eyes:
-            with self.store.db.transaction():
-                if not self.store.set_status(held.id, Status.AWAITING_APPROVAL, [Status.HELD]):
-                    raise Conflict(f"the record is {self._status(held.id)}, not held")
-                self.store.add_release(release)
-                self.store.audit(
-                    user.name,
-                    "release_requested",
-                    held.id,
-                    release.id,
-                    mode=mode.value,
-                    operator=operator,
-                    target=target,
-                    four_eyes=True,
-                    categories=sorted(c.value for c in analysis.categories),
-                )
+            categories = sorted(c.value for c in analysis.categories)
+            self._record_request(user, release, Status.AWAITING_APPROVAL, categories=categories)
             log.info("%s requested release %s of %s (four-eyes)", user.name, release.id, held.id)
             return release
         with self._release_lock:
             partition, scan_from = self._position(held, release.topic)
             release = replace(release, state=ReleaseState.RELEASING, partition=partition, scan_from=scan_from)
-            with self.store.db.transaction():
-                if not self.store.set_status(held.id, Status.RELEASING, [Status.HELD]):
-                    raise Conflict(f"the record is {self._status(held.id)}, not held")
-                self.store.add_release(release)
-                self.store.audit(
-                    user.name,
-                    "release_requested",
-                    held.id,
-                    release.id,
-                    mode=mode.value,
-                    operator=operator,
-                    target=target,
-                    four_eyes=False,
-                )
+            self._record_request(user, release, Status.RELEASING)
             return self._publish(release, recovered=False)
 
     def approve(self, user: User, release_id: str) -> Release:
