@@ -11,6 +11,7 @@ import math
 import threading
 import uuid
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from review.analysis import Analysis, Analyst, record_date
 from review.errors import Conflict, Forbidden, Invalid, NotFound, ReviewError, Unavailable
@@ -177,9 +178,12 @@ class ReviewService:
         require(user, Permission.VIEW)
         return self.store.releases_in(ReleaseState.AWAITING_APPROVAL)
 
-    def _record_request(self, user: User, release: Release, status: Status, **detail: object) -> None:
+    def _record_request(
+        self, user: User, release: Release, status: Status, categories: list[str] | None = None
+    ) -> None:
         """In one transaction: the held record moves from held to ``status``, the release request is
-        stored, and the request is audited (``detail`` adds to the audit entry)."""
+        stored, and the request is audited (with the sensitive ``categories`` that asked for four eyes)."""
+        detail: dict[str, Any] = {} if categories is None else {"categories": categories}
         with self.store.db.transaction():
             if not self.store.set_status(release.held_id, status, [Status.HELD]):
                 raise Conflict(f"the record is {self._status(release.held_id)}, not held")
