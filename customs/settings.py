@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CUSTOMS_", env_file=".env", extra="ignore")
 
     bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,...]")
-    app_id: str = Field("data-customs", description="Faust app id: the consumer group and transactional ids")
+    app_id: str = Field(
+        "data-customs", description="App id: the consumer group and the prefix of transactional ids"
+    )
     topic_prefix: str = Field("customs.", description="Prefix of every topic name below")
     inbound_topics: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["inbound"], description="Inbound topic names (comma-separated)"
@@ -56,11 +58,19 @@ class Settings(BaseSettings):
     max_record_bytes: int = Field(262_144, ge=1, description="Larger records are quarantined")
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
     score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
-    batch_size: int = Field(100, ge=1, description="Records inspected per hand-over to the classify thread")
+    stream_engine: Literal["aiokafka", "faust"] = Field(
+        "aiokafka",
+        description="Worker engine: aiokafka (one transaction per partition per batch) or faust (an agent)",
+    )
+    batch_size: int = Field(500, ge=1, description="Most records inspected and committed as one batch")
     batch_wait: float = Field(0.01, gt=0, description="Seconds to wait for a batch to fill")
-    classify_threads: int = Field(1, ge=1, description="Threads running classification beside the event loop")
+    classify_threads: int = Field(
+        1, ge=1, description="Threads running classification beside the event loop (faust engine)"
+    )
     commit_interval: float = Field(
-        0.1, gt=0, description="Seconds between transaction commits (latency vs cost)"
+        0.1,
+        gt=0,
+        description="Seconds between transaction commits (faust engine; aiokafka commits every batch)",
     )
     producer_linger_ms: int = Field(
         5, ge=0, le=1000, description="Milliseconds the worker's producer waits to fill a batch"

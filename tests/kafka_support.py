@@ -47,6 +47,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "CUSTOMS_SESSION_TIMEOUT": str(settings.session_timeout),
         "CUSTOMS_COMMIT_INTERVAL": str(settings.commit_interval),
         "CUSTOMS_POLICY": settings.policy,
+        "CUSTOMS_STREAM_ENGINE": settings.stream_engine,
     }
 
 

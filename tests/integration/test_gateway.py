@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from confluent_kafka import Message
@@ -23,6 +24,14 @@ from .conftest import WorkerProcess, committed_offsets, end_offsets, read_commit
 pytestmark = pytest.mark.integration
 
 ROUTED = ("allow", "mask", "quarantine")
+
+
+@pytest.fixture(params=["aiokafka", "faust"], autouse=True)
+def stream_engine(request: pytest.FixtureRequest, customs_settings: Settings) -> str:
+    """Both engines give the same guarantee: every test here runs on each."""
+    engine: str = request.param
+    customs_settings.stream_engine = engine  # type: ignore[assignment]
+    return engine
 
 
 def _headers(message: Message) -> dict[str, str]:
@@ -55,7 +64,11 @@ def _collect(settings: Settings, count: int, timeout: float) -> tuple[list[Messa
 def _assert_exactly_once(settings: Settings, routed: list[Message], audit: list[Message], count: int) -> None:
     origins = Counter(_origin(m) for m in routed)
     duplicates = [o for o, n in origins.items() if n > 1]
-    assert not duplicates, f"{len(duplicates)} records routed more than once, e.g. {duplicates[:3]}"
+    copies = [
+        [(m.topic(), m.partition(), m.offset(), m.timestamp()[1]) for m in routed if _origin(m) == o]
+        for o in duplicates[:4]
+    ]
+    assert not duplicates, f"{len(duplicates)} records routed more than once, e.g. {duplicates[:3]} {copies}"
     inbound = settings.inbound_topic_names[0]
     ends = end_offsets(settings.bootstrap_servers, inbound, settings.partitions)
     expected = {(p, o) for p, end in ends.items() for o in range(end)}
@@ -174,4 +187,35 @@ def test_worker_killed_mid_stream_still_exactly_once(
     routed, audit = _collect(customs_settings, count, timeout=300)
     _wait_for_commits(customs_settings, 30)
     assert len(routed) >= count, f"only {len(routed)} of {count}; worker log:\n{worker.log()[-3000:]}"
+    _assert_exactly_once(customs_settings, routed, audit, count)
+
+
+def test_partitions_moving_between_workers_still_exactly_once(
+    customs_settings: Settings, worker: WorkerProcess, tmp_path: Path
+) -> None:
+    """A second worker joins mid-stream (partitions are shared out), then the first one stops
+    (its partitions move over): no input is lost or routed twice across both hand-overs."""
+    count = 3000
+    create_topics(customs_settings)
+    second = WorkerProcess(customs_settings, tmp_path / "second.log")
+    feeder = threading.Thread(
+        target=publish, args=(customs_settings,), kwargs={"count": count, "rate": 150.0, "seed": 29}
+    )
+    audit_topic = [customs_settings.output_topic_names["audit"]]
+    worker.start()
+    feeder.start()
+    try:
+        assert len(read_committed(customs_settings.bootstrap_servers, audit_topic, 300, 180, linger=0)) >= 300
+        second.start()
+        assert (
+            len(read_committed(customs_settings.bootstrap_servers, audit_topic, 1500, 180, linger=0)) >= 1500
+        )
+        assert feeder.is_alive(), "the feed ended before the hand-overs; the test would not be mid-stream"
+        worker.stop()  # SIGTERM: the first worker finishes its batch and leaves the group
+        feeder.join(timeout=120)
+        routed, audit = _collect(customs_settings, count, timeout=300)
+        _wait_for_commits(customs_settings, 30)
+    finally:
+        second.stop()
+    assert len(routed) >= count, f"only {len(routed)} of {count}; second worker log:\n{second.log()[-3000:]}"
     _assert_exactly_once(customs_settings, routed, audit, count)

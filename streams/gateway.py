@@ -1,0 +1,296 @@
+"""The gateway's default stream engine: batches from aiokafka, one Kafka transaction per partition per batch.
+
+Per batch: take what the consumer has fetched (up to ``batch_size`` records, waiting at most
+``batch_wait``), inspect it in the classify thread (heartbeats and fetches go on in the event loop
+meanwhile), then, for every input partition of the batch at once, one transaction that carries that
+partition's routed records and audit events (to the same partition number) and the commit of its
+offset. Outputs and offset become visible together or not at all: exactly once.
+
+Fencing: each input partition has its own transactional id (``APP_ID-TOPIC-PARTITION``). A worker
+that is given a partition first starts its producer — which fences the previous owner and ends its
+open transaction — and only then reads the committed offset, so a crashed worker's half-done batch
+is invisible downstream and done again. A partition is given up only between batches.
+
+Faust's agent (``streams/faust_worker.py``, ``CUSTOMS_STREAM_ENGINE=faust``) gives the same guarantee
+record by record; this engine does the bookkeeping once per batch, which is what lets one worker
+keep up with thousands of records a second (see load/results/README.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.structs import ConsumerRecord
+
+from customs.inspection import Inspector, Verdict
+from customs.settings import Settings
+from streams import routing
+from streams.metrics import GatewayMetrics, partition_lags
+
+log = logging.getLogger("customs.gateway")
+
+MAX_BATCH_BYTES = 1_048_576  # one produce batch per output topic and partition, as a rule
+
+
+class PartitionProducers:
+    """One transactional producer per assigned input partition."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._producers: dict[TopicPartition, AIOKafkaProducer] = {}
+
+    def __contains__(self, tp: object) -> bool:
+        return tp in self._producers
+
+    def __getitem__(self, tp: TopicPartition) -> AIOKafkaProducer:
+        return self._producers[tp]
+
+    def transactional_id(self, tp: TopicPartition) -> str:
+        return f"{self.settings.app_id}-{tp.topic}-{tp.partition}"
+
+    async def start(self, tp: TopicPartition) -> None:
+        """Start ``tp``'s producer: this fences any earlier one with its id and ends its open transaction."""
+        await self.stop([tp])
+        settings = self.settings
+        producer = AIOKafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id=f"{settings.app_id}-gateway",
+            transactional_id=self.transactional_id(tp),
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=settings.producer_linger_ms,
+            max_batch_size=MAX_BATCH_BYTES,
+            max_request_size=max(2 * MAX_BATCH_BYTES, settings.max_record_bytes * 4),
+        )
+        await producer.start()
+        self._producers[tp] = producer
+
+    async def stop(self, tps: Iterable[TopicPartition]) -> None:
+        for tp in list(tps):
+            producer = self._producers.pop(tp, None)
+            if producer is not None:
+                try:
+                    await producer.stop()
+                except Exception as exc:  # a fenced or broken producer: nothing left to flush
+                    log.warning("producer for %s stopped with %s", tp, type(exc).__name__)
+
+    async def stop_all(self) -> None:
+        await self.stop(list(self._producers))
+
+
+class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Partitions change hands only between batches (``lock``); a new owner fences, then seeks."""
+
+    def __init__(self, gateway: BatchGateway) -> None:
+        self.gateway = gateway
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        async with self.gateway.lock:  # the batch in hand is committed first
+            await self.gateway.producers.stop(revoked)
+            for tp in revoked:
+                self.gateway.positions.pop((tp.topic, tp.partition), None)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        async with self.gateway.lock:
+            for tp in sorted(assigned):
+                try:
+                    await self.gateway.take_over(tp)
+                except Exception as exc:  # tried again when the partition's first batch arrives
+                    log.error("could not take %s over (%s)", tp, type(exc).__name__)
+        if assigned:
+            log.info("assigned %d partitions", len(assigned))
+
+
+class BatchGateway:
+    """Reads inbound topics, inspects, and routes every record exactly once (see the module docstring)."""
+
+    def __init__(self, settings: Settings, inspector: Inspector, metrics: GatewayMetrics) -> None:
+        self.settings = settings
+        self.inspector = inspector
+        self.metrics = metrics
+        self.topics = settings.output_topic_names
+        self.lock = asyncio.Lock()
+        self.producers = PartitionProducers(settings)
+        self.positions: dict[tuple[str, int], int] = {}  # the next offset to process, per partition
+        self.counts: Counter[str] = Counter()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify")
+        self.consumer = AIOKafkaConsumer(
+            *settings.inbound_topic_names,
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id=f"{settings.app_id}-gateway",
+            group_id=settings.app_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            session_timeout_ms=int(settings.session_timeout * 1000),
+            heartbeat_interval_ms=int(max(0.5, settings.session_timeout / 4) * 1000),
+            max_partition_fetch_bytes=max(1_048_576, settings.max_record_bytes * 2),
+            fetch_max_bytes=max(52_428_800, settings.max_record_bytes * 4),
+        )
+
+    async def take_over(self, tp: TopicPartition) -> None:
+        """Own ``tp``: fence its earlier producer, then continue from the offset committed with it."""
+        await self.producers.start(tp)
+        committed = await self.consumer.committed(tp)
+        self.positions.pop((tp.topic, tp.partition), None)
+        if committed is not None:
+            self.consumer.seek(tp, committed)
+            self.positions[(tp.topic, tp.partition)] = committed
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Route batches until ``stop`` is set; the batch in hand is finished first."""
+        self.consumer.subscribe(list(self.settings.inbound_topic_names), listener=Rebalance(self))
+        await self.consumer.start()
+        timers = [
+            asyncio.create_task(self._every(self.settings.lag_interval, self._update_lag)),
+            asyncio.create_task(self._every(10.0, self._report)),
+        ]
+        wait_ms = max(1, int(self.settings.batch_wait * 1000))
+        try:
+            while not stop.is_set():
+                fetched = await self.consumer.getmany(
+                    timeout_ms=wait_ms, max_records=self.settings.batch_size
+                )
+                if fetched:
+                    async with self.lock:
+                        await self.route(fetched)
+        finally:
+            for timer in timers:
+                timer.cancel()
+            await self.consumer.stop()
+            await self.producers.stop_all()
+            self._executor.shutdown(wait=False)
+
+    async def route(self, fetched: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]) -> None:
+        """Inspect one batch and commit it, one transaction per input partition."""
+        batch: dict[TopicPartition, list[ConsumerRecord[Any, Any]]] = {}
+        for tp, messages in fetched.items():
+            if tp in self.producers:
+                # A fetch that was under way when the partition was taken over (and sought to its
+                # committed offset) delivers records that will come again: route each offset once.
+                done = self.positions.get((tp.topic, tp.partition), 0)
+                fresh = messages if messages[0].offset >= done else [m for m in messages if m.offset >= done]
+                if fresh:
+                    batch[tp] = fresh
+            elif tp in self.consumer.assignment():  # its producer failed earlier: fence, seek back, retry
+                await self._recover(tp)
+        records = {tp: [self._inbound(m) for m in messages] for tp, messages in batch.items()}
+        flat = [record for group in records.values() for record in group]
+        if not flat:
+            return
+        loop = asyncio.get_running_loop()
+        verdicts = iter(await loop.run_in_executor(self._executor, self._inspect, flat))
+        judged = {tp: [(record, next(verdicts)) for record in group] for tp, group in records.items()}
+        results = await asyncio.gather(
+            *(self._commit(tp, items, batch[tp][-1].offset + 1) for tp, items in judged.items()),
+            return_exceptions=True,
+        )
+        for (tp, items), result in zip(judged.items(), results, strict=True):
+            if isinstance(result, BaseException):
+                log.error(
+                    "transaction for %s failed (%s); its %d records will be read again",
+                    tp,
+                    type(result).__name__,
+                    len(items),
+                )
+                await self._recover(tp)
+                continue
+            self._observe(items)
+            self.positions[(tp.topic, tp.partition)] = batch[tp][-1].offset + 1
+
+    def _inbound(self, message: ConsumerRecord[Any, Any]) -> routing.Inbound:
+        self.metrics.record_in(message.topic)
+        return routing.inbound(
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            timestamp=message.timestamp / 1000 if message.timestamp and message.timestamp > 0 else None,
+            key=message.key,
+            value=message.value,
+            headers=message.headers,
+        )
+
+    def _inspect(self, records: Sequence[routing.Inbound]) -> list[Verdict]:
+        inspect = self.inspector.inspect
+        return [inspect(record.value, record.flow, record.origin) for record in records]
+
+    async def _commit(
+        self, tp: TopicPartition, items: list[tuple[routing.Inbound, Verdict]], next_offset: int
+    ) -> None:
+        producer = self.producers[tp]
+        by_topic: dict[str, list[routing.Output]] = defaultdict(list)
+        for record, verdict in items:
+            for output in routing.outputs(record, verdict):
+                by_topic[self.topics[output.channel]].append(output)
+        await producer.begin_transaction()
+        try:
+            for topic, outputs in by_topic.items():
+                await self._send(producer, topic, tp.partition, outputs)
+            await producer.send_offsets_to_transaction({tp: next_offset}, self.settings.app_id)
+            await producer.commit_transaction()
+        except BaseException:
+            with contextlib.suppress(Exception):  # fenced: the new owner has ended it already
+                await producer.abort_transaction()
+            raise
+
+    @staticmethod
+    async def _send(
+        producer: AIOKafkaProducer, topic: str, partition: int, outputs: list[routing.Output]
+    ) -> None:
+        batch = producer.create_batch()
+        for output in outputs:
+            if batch.append(key=output.key, value=output.value, timestamp=None, headers=output.headers):
+                continue
+            if batch.record_count():
+                await producer.send_batch(batch, topic, partition=partition)
+                batch = producer.create_batch()
+                if batch.append(key=output.key, value=output.value, timestamp=None, headers=output.headers):
+                    continue
+            # Larger than a whole batch: on its own (a record over the size limit fails the transaction).
+            await producer.send(topic, output.value, output.key, partition, headers=output.headers)
+        if batch.record_count():
+            await producer.send_batch(batch, topic, partition=partition)
+
+    async def _recover(self, tp: TopicPartition) -> None:
+        """After a failed transaction: start over from the committed offset, if ``tp`` is still ours."""
+        await self.producers.stop([tp])
+        if tp in self.consumer.assignment():
+            try:
+                await self.take_over(tp)
+            except Exception as exc:  # tried again with the partition's next batch
+                log.error("could not take %s over again (%s)", tp, type(exc).__name__)
+
+    def _observe(self, items: list[tuple[routing.Inbound, Verdict]]) -> None:
+        metrics = self.metrics
+        for record, verdict in items:
+            metrics.observe_end_to_end(record.timestamp)
+            metrics.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
+            metrics.record_out(verdict.decision, verdict.findings, record.origin.topic)
+            self.counts[verdict.action.value] += 1
+
+    async def _update_lag(self) -> None:
+        self.metrics.set_lag(
+            partition_lags(self.consumer, self.settings.inbound_topic_names, self.positions, {})
+        )
+
+    async def _report(self) -> None:
+        if self.counts:
+            total = sum(self.counts.values())
+            summary = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+            log.info("processed %d records: %s", total, summary)
+
+    @staticmethod
+    async def _every(seconds: float, action: Any) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await action()
+            except Exception:
+                log.warning("periodic %s failed", getattr(action, "__name__", "task"), exc_info=True)

@@ -1,0 +1,77 @@
+"""What the gateway publishes for one inbound record, whichever stream engine carries it.
+
+An inbound Kafka message becomes a flow (from its headers) and an origin (where it was read); its
+verdict becomes two outputs for the same partition number: the routed record (allow, mask or
+quarantine, with the flow headers passed on and the decision's provenance headers added) and its
+audit event. Pure: no Kafka client here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from customs.inspection import Origin, Verdict, audit_bytes, flow_context
+from rules.decision import FlowContext
+from streams import headers as h
+
+Headers = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One inbound record as read from Kafka, with what inspection needs from its headers."""
+
+    value: bytes | None
+    key: bytes | None
+    flow: FlowContext
+    origin: Origin
+    passed_headers: Headers  # the flow headers, passed on to the routed record
+    timestamp: float | None  # seconds since the epoch (the message's Kafka timestamp)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    channel: str  # allow, mask, quarantine or audit (a key of Settings.output_topic_names)
+    key: bytes | None
+    value: bytes
+    headers: Headers
+
+
+def record_date(timestamp: float | None) -> date:
+    """The day a record was produced (UTC), which date shifting and minors' ages count from."""
+    if not timestamp:
+        return datetime.now(UTC).date()
+    return datetime.fromtimestamp(timestamp, UTC).date()
+
+
+def inbound(
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    timestamp: float | None,
+    key: bytes | None,
+    value: bytes | None,
+    headers: h.RawHeaders | None,
+) -> Inbound:
+    """An inbound message's flow and origin; ``timestamp`` in seconds since the epoch, or None."""
+    text = h.as_text(headers)
+    flow = flow_context(text, record_date(timestamp))
+    origin = Origin(topic, partition, offset, int(timestamp * 1000) if timestamp else None)
+    passed = [(name, text[name].encode()) for name in h.FLOW_HEADERS if name in text]
+    return Inbound(value, key, flow, origin, passed, timestamp)
+
+
+def outputs(record: Inbound, verdict: Verdict) -> tuple[Output, Output]:
+    """The routed record and its audit event (digests and counts only, never a raw value)."""
+    routed = Output(
+        verdict.action.value, record.key, verdict.value, record.passed_headers + list(verdict.headers)
+    )
+    audit = Output(
+        "audit",
+        record.key,
+        audit_bytes(verdict.audit_event(record.origin, record.flow)),
+        [(h.DECISION, verdict.action.value.encode())],
+    )
+    return routed, audit
