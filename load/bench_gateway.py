@@ -4,9 +4,11 @@
 
 Scenarios, all on the same broker and the same synthetic GBA records (half of the bank records Avro):
   passthrough-confluent  consume → produce with plain confluent-kafka (the machine's ceiling)
-  passthrough-faust      the worker's own stack (Faust, exactly once, same app) with no inspection
-  gateway-1              one `customs worker`
+  passthrough-aiokafka   the worker's own stack (default engine: aiokafka, exactly once) with no inspection
+  passthrough-faust      the same with the Faust engine (CUSTOMS_STREAM_ENGINE=faust)
+  gateway-1              one `customs worker` (default engine)
   gateway-2              two `customs worker` processes in one group
+  gateway-1-faust        one `customs worker` on the Faust engine
   latency                one worker fed at half its measured rate: p50/p99 end to end, read committed
 Throughput is records / (last output − first output), from the outputs' own timestamps, so process
 start-up does not count. Without --bootstrap a broker is started on a free port and stopped at the end.
@@ -205,9 +207,10 @@ def passthrough_confluent(bootstrap: str, batch: list[Record], partitions: int) 
 
 
 def _start_workers(
-    settings: Settings, count: int, module: list[str], log_dir: Path
+    settings: Settings, count: int, module: list[str], log_dir: Path, engine: str = "aiokafka"
 ) -> list[subprocess.Popen[bytes]]:
     env = {
+        "CUSTOMS_STREAM_ENGINE": engine,
         **os.environ,
         "CUSTOMS_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
         "CUSTOMS_APP_ID": settings.app_id,
@@ -259,10 +262,11 @@ def worker_run(
     workers: int,
     command: list[str],
     log_dir: Path,
+    engine: str = "aiokafka",
 ) -> Result:
     settings = scenario_settings(bootstrap, partitions)
     create_topics(settings)
-    procs = _start_workers(settings, workers, command, log_dir)
+    procs = _start_workers(settings, workers, command, log_dir, engine)
     try:
         wait_for_group(settings, workers)
         produce(settings, batch)
@@ -359,6 +363,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bootstrap", help="use this broker instead of starting one")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "load" / "results")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the throughput scenarios (medians)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SCENARIO",
+        help="run just these throughput scenarios (latency and Presidio still run unless --no-extras)",
+    )
+    parser.add_argument("--no-extras", action="store_true", help="skip the Presidio and latency scenarios")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))
@@ -366,33 +377,25 @@ def main(argv: list[str] | None = None) -> None:
     batch = records(args.records, Settings())
     results: list[Result] = []
     with broker(args.bootstrap) as bootstrap:
+        passthrough = [sys.executable, "-m", "load.passthrough_worker"]
+        worker = [_customs(), "worker"]
+
+        def run(
+            name: str, workers: int, command: list[str], engine: str = "aiokafka"
+        ) -> Callable[[], Result]:
+            return lambda: worker_run(
+                name, bootstrap, batch, args.partitions, workers, command, log_dir, engine
+            )
+
         steps: list[tuple[str, Callable[[], Result]]] = [
             ("passthrough-confluent", lambda: passthrough_confluent(bootstrap, batch, args.partitions)),
-            (
-                "passthrough-faust",
-                lambda: worker_run(
-                    "passthrough-faust",
-                    bootstrap,
-                    batch,
-                    args.partitions,
-                    1,
-                    [sys.executable, "-m", "load.passthrough_worker"],
-                    log_dir,
-                ),
-            ),
-            (
-                "gateway-1",
-                lambda: worker_run(
-                    "gateway-1", bootstrap, batch, args.partitions, 1, [_customs(), "worker"], log_dir
-                ),
-            ),
-            (
-                "gateway-2",
-                lambda: worker_run(
-                    "gateway-2", bootstrap, batch, args.partitions, 2, [_customs(), "worker"], log_dir
-                ),
-            ),
+            ("passthrough-aiokafka", run("passthrough-aiokafka", 1, passthrough)),
+            ("passthrough-faust", run("passthrough-faust", 1, passthrough, "faust")),
+            ("gateway-1", run("gateway-1", 1, worker)),
+            ("gateway-2", run("gateway-2", 2, worker)),
+            ("gateway-1-faust", run("gateway-1-faust", 1, worker, "faust")),
         ]
+        steps = [(name, step) for name, step in steps if not args.only or name in args.only]
         rounds: dict[str, list[Result]] = {name: [] for name, _ in steps}
         for round_ in range(1, args.repeat + 1):  # interleaved, so a noisy minute hits every scenario
             for name, step in steps:
@@ -404,17 +407,20 @@ def main(argv: list[str] | None = None) -> None:
             middle.runs = [round(r.per_second, 1) for r in runs]
             middle.per_second = statistics.median(r.per_second for r in runs)
             results.append(middle)
-        print("running presidio-out-of-the-box ...", flush=True)
-        results.append(presidio_run(batch, Settings()))
-        print(f"  {results[-1].per_second:,.0f} records/s", flush=True)
-        gateway_one = next(r for r in results if r.scenario == "gateway-1").per_second
-        if gateway_one > 0:
+        if not args.no_extras:
+            print("running presidio-out-of-the-box ...", flush=True)
+            results.append(presidio_run(batch, Settings()))
+            print(f"  {results[-1].per_second:,.0f} records/s", flush=True)
+        gateway_one = next((r.per_second for r in results if r.scenario == "gateway-1"), 0.0)
+        if gateway_one > 0 and not args.no_extras:
             print("running latency at half the gateway-1 rate ...", flush=True)
             sample = batch[: max(1000, min(len(batch), int(gateway_one * 0.5 * 20)))]
             results.append(latency_run(bootstrap, sample, args.partitions, gateway_one * 0.5, log_dir))
     by = {r.scenario: r.per_second for r in results}
     ratios = {
-        "gateway-1 / passthrough-faust": _ratio(by.get("gateway-1"), by.get("passthrough-faust")),
+        "gateway-1 / passthrough-aiokafka": _ratio(by.get("gateway-1"), by.get("passthrough-aiokafka")),
+        "gateway-1-faust / passthrough-faust": _ratio(by.get("gateway-1-faust"), by.get("passthrough-faust")),
+        "gateway-1 / gateway-1-faust": _ratio(by.get("gateway-1"), by.get("gateway-1-faust")),
         "gateway-1 / passthrough-confluent": _ratio(by.get("gateway-1"), by.get("passthrough-confluent")),
         "gateway-2 / gateway-1": _ratio(by.get("gateway-2"), by.get("gateway-1")),
         "gateway-1 / presidio-out-of-the-box": _ratio(by.get("gateway-1"), by.get("presidio-out-of-the-box")),
