@@ -73,7 +73,7 @@ class Settings(BaseSettings):
         description="Seconds between transaction commits (faust engine; aiokafka commits every batch)",
     )
     producer_linger_ms: int = Field(
-        5, ge=0, le=1000, description="Milliseconds the worker's producer waits to fill a batch"
+        5, ge=0, le=1000, description="Milliseconds the producer waits to fill a batch (faust engine)"
     )
     session_timeout: float = Field(10.0, gt=0, description="Consumer session timeout, seconds")
     log_level: str = "info"

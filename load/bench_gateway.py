@@ -112,6 +112,13 @@ def produce(settings: Settings, batch: list[Record], rate: float = 0.0) -> None:
         {"bootstrap.servers": settings.bootstrap_servers, "linger.ms": 5, "enable.idempotence": True}
     )
     topic = settings.inbound_topic_names[0]
+    if rate > 0:
+        # A paced feed measures latency from each record's timestamp: let the producer connect and get
+        # its idempotent producer id first, or the first records would wait for that in its queue.
+        producer.list_topics(timeout=10)
+        warm_until = time.monotonic() + 1.5
+        while time.monotonic() < warm_until:
+            producer.poll(0.1)
     started = time.monotonic()
     for sent, (value, headers) in enumerate(batch, start=1):
         while True:

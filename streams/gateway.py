@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -65,8 +66,11 @@ class PartitionProducers:
             transactional_id=self.transactional_id(tp),
             enable_idempotence=True,
             acks="all",
-            linger_ms=settings.producer_linger_ms,
+            linger_ms=0,  # batches are built here, whole, and flushed by the commit
             max_batch_size=MAX_BATCH_BYTES,
+            # A transaction begun while the broker still writes the previous one's markers is refused
+            # as "concurrent" and retried after this back-off: keep it short (Kafka's Java client uses 20 ms).
+            retry_backoff_ms=10,
             max_request_size=max(2 * MAX_BATCH_BYTES, settings.max_record_bytes * 4),
         )
         await producer.start()
@@ -133,6 +137,7 @@ class BatchGateway:
             heartbeat_interval_ms=int(max(0.5, settings.session_timeout / 4) * 1000),
             max_partition_fetch_bytes=max(1_048_576, settings.max_record_bytes * 2),
             fetch_max_bytes=max(52_428_800, settings.max_record_bytes * 4),
+            fetch_max_wait_ms=100,
         )
 
     async def take_over(self, tp: TopicPartition) -> None:
@@ -229,12 +234,14 @@ class BatchGateway:
         for record, verdict in items:
             for output in routing.outputs(record, verdict):
                 by_topic[self.topics[output.channel]].append(output)
+        started = time.perf_counter()
         await producer.begin_transaction()
         try:
             for topic, outputs in by_topic.items():
                 await self._send(producer, topic, tp.partition, outputs)
             await producer.send_offsets_to_transaction({tp: next_offset}, self.settings.app_id)
             await producer.commit_transaction()
+            self.metrics.transaction_seconds.observe(time.perf_counter() - started)
         except BaseException:
             with contextlib.suppress(Exception):  # fenced: the new owner has ended it already
                 await producer.abort_transaction()

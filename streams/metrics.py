@@ -74,8 +74,14 @@ class GatewayMetrics:
         )
         self.end_to_end_seconds = Histogram(
             "customs_end_to_end_seconds",
-            "From the record's Kafka timestamp to its output being handed to the producer",
+            "From the record's Kafka timestamp to its outputs' commit (faust engine: hand-over to producer)",
             buckets=_END_TO_END_BUCKETS,
+            registry=r,
+        )
+        self.transaction_seconds = Histogram(
+            "customs_transaction_seconds",
+            "Time committing one input partition's batch: its outputs and its offset in one transaction",
+            buckets=_INSPECTION_BUCKETS,
             registry=r,
         )
         self.consumer_lag = Gauge(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from confluent_kafka import KafkaError, KafkaException
@@ -40,7 +41,11 @@ def create_topics(settings: Settings, timeout: float = 30.0) -> list[TopicResult
             if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
                 raise
             results.append(TopicResult(name, False, settings.partitions))
+    deadline = time.monotonic() + timeout
     metadata = admin.list_topics(timeout=timeout)
+    while any(name not in metadata.topics for name in names) and time.monotonic() < deadline:
+        time.sleep(0.1)  # a topic just created may take a moment to appear in the metadata
+        metadata = admin.list_topics(timeout=timeout)
     checked = []
     for result in results:
         actual = len(metadata.topics[result.name].partitions)

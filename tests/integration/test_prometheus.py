@@ -151,6 +151,7 @@ def test_prometheus_scrapes_the_gateway(
     assert (_scalar(base, "sum(customs_decode_errors_total)") or 0) > 0
     assert _scalar(base, "sum(customs_end_to_end_seconds_count)") == count
     assert _scalar(base, "count(customs_policy_info)") == 1
+    assert (_scalar(base, "sum(customs_transaction_seconds_count)") or 0) > 0  # one per partition batch
 
     def caught_up() -> bool:
         return _scalar(base, "sum(customs_consumer_lag)") == 0
