@@ -97,6 +97,7 @@ class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         async with self.gateway.lock:  # the batch in hand is committed first
+            await self.gateway.settle()
             await self.gateway.producers.stop(revoked)
             for tp in revoked:
                 self.gateway.positions.pop((tp.topic, tp.partition), None)
@@ -122,8 +123,10 @@ class BatchGateway:
         self.topics = settings.output_topic_names
         self.lock = asyncio.Lock()
         self.producers = PartitionProducers(settings)
-        self.positions: dict[tuple[str, int], int] = {}  # the next offset to process, per partition
+        self.positions: dict[tuple[str, int], int] = {}  # the next offset to route, per partition
         self.counts: Counter[str] = Counter()
+        self._committing: asyncio.Task[None] | None = None  # the batch being committed
+        self._owners: dict[TopicPartition, int] = {}  # take-overs of each partition so far
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify")
         self.consumer = AIOKafkaConsumer(
             *settings.inbound_topic_names,
@@ -142,10 +145,13 @@ class BatchGateway:
 
     async def take_over(self, tp: TopicPartition) -> None:
         """Own ``tp``: fence its earlier producer, then continue from the offset committed with it."""
+        self._owners[tp] = self._owners.get(tp, 0) + 1
         await self.producers.start(tp)
         committed = await self.consumer.committed(tp)
         self.positions.pop((tp.topic, tp.partition), None)
-        if committed is not None:
+        if committed is None:  # nothing committed yet: from the start (the gateway never skips records)
+            await self.consumer.seek_to_beginning(tp)
+        else:
             self.consumer.seek(tp, committed)
             self.positions[(tp.topic, tp.partition)] = committed
 
@@ -163,18 +169,28 @@ class BatchGateway:
                 fetched = await self.consumer.getmany(
                     timeout_ms=wait_ms, max_records=self.settings.batch_size
                 )
-                if fetched:
-                    async with self.lock:
-                        await self.route(fetched)
+                owners = dict(self._owners)  # which take-over of each partition these records belong to
+                async with self.lock:
+                    if fetched:
+                        await self.route(fetched, owners)
+                    else:
+                        await self.settle()
         finally:
             for timer in timers:
                 timer.cancel()
+            async with self.lock:
+                await self.settle()
             await self.consumer.stop()
             await self.producers.stop_all()
             self._executor.shutdown(wait=False)
 
-    async def route(self, fetched: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]) -> None:
-        """Inspect one batch and commit it, one transaction per input partition."""
+    async def route(
+        self,
+        fetched: dict[TopicPartition, list[ConsumerRecord[Any, Any]]],
+        owners: dict[TopicPartition, int],
+    ) -> None:
+        """Inspect one batch while the previous one commits, then start its commit: one transaction
+        per input partition. Call with ``lock`` held."""
         batch: dict[TopicPartition, list[ConsumerRecord[Any, Any]]] = {}
         for tp, messages in fetched.items():
             if tp in self.producers:
@@ -189,12 +205,34 @@ class BatchGateway:
         records = {tp: [self._inbound(m) for m in messages] for tp, messages in batch.items()}
         flat = [record for group in records.values() for record in group]
         if not flat:
+            await self.settle()
             return
         loop = asyncio.get_running_loop()
-        verdicts = iter(await loop.run_in_executor(self._executor, self._inspect, flat))
+        inspecting = loop.run_in_executor(self._executor, self._inspect, flat)
+        await self.settle()  # the previous batch commits while this one is inspected
+        verdicts = iter(await inspecting)
         judged = {tp: [(record, next(verdicts)) for record in group] for tp, group in records.items()}
+        # A partition taken over since these records were read (its transaction failed, so it was
+        # sought back to its committed offset) gets them again, in order: route them then.
+        ready = {tp: items for tp, items in judged.items() if self._owners.get(tp) == owners.get(tp)}
+        ends = {tp: batch[tp][-1].offset + 1 for tp in ready}
+        for tp, end in ends.items():  # if the commit fails, taking the partition over resets this
+            self.positions[(tp.topic, tp.partition)] = end
+        self._committing = asyncio.create_task(self._commit_all(ready, ends))
+
+    async def settle(self) -> None:
+        """Wait for the batch being committed (a partition whose transaction failed is taken over again)."""
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            await committing
+
+    async def _commit_all(
+        self,
+        judged: dict[TopicPartition, list[tuple[routing.Inbound, Verdict]]],
+        ends: dict[TopicPartition, int],
+    ) -> None:
         results = await asyncio.gather(
-            *(self._commit(tp, items, batch[tp][-1].offset + 1) for tp, items in judged.items()),
+            *(self._commit(tp, items, ends[tp]) for tp, items in judged.items()),
             return_exceptions=True,
         )
         for (tp, items), result in zip(judged.items(), results, strict=True):
@@ -208,7 +246,6 @@ class BatchGateway:
                 await self._recover(tp)
                 continue
             self._observe(items)
-            self.positions[(tp.topic, tp.partition)] = batch[tp][-1].offset + 1
 
     def _inbound(self, message: ConsumerRecord[Any, Any]) -> routing.Inbound:
         self.metrics.record_in(message.topic)
@@ -268,6 +305,7 @@ class BatchGateway:
     async def _recover(self, tp: TopicPartition) -> None:
         """After a failed transaction: start over from the committed offset, if ``tp`` is still ours."""
         await self.producers.stop([tp])
+        self.positions.pop((tp.topic, tp.partition), None)  # its failed batch was never routed
         if tp in self.consumer.assignment():
             try:
                 await self.take_over(tp)

@@ -46,12 +46,16 @@ class SourcePartitionTransactions(TransactionManager):
 
 
 class CommittedOnlyAttachments(Attachments):
-    """Publish held outputs only for inputs whose offset this commit covers.
+    """Publish held outputs only for inputs whose offset this commit covers; forget revoked ones.
 
     A commit offset is the *next* offset to read; Faust's ``Attachments`` also releases the
     outputs attached to that offset — an input still being processed, whose offset is not in
     the commit — so a crash right after would route that input twice.
     """
+
+    def forget(self, tps: set[TP]) -> None:
+        for tp in tps:
+            self._pending.pop(tp, None)
 
     def _attachments_for(self, tp: TP, commit_offset: int) -> Iterator[Any]:
         attached = self._pending.get(tp)
@@ -66,6 +70,13 @@ class GatewayApp(faust.App):
         self._source_topics = source_topics
         super().__init__(*args, **kwargs)
         self._attachments = CommittedOnlyAttachments(self)
+
+    async def _on_partitions_revoked(self, revoked: set[TP]) -> None:
+        """After Faust's own revocation (which commits what is done), forget outputs still held for
+        revoked partitions: their inputs were not committed, so whoever owns a partition next reads
+        them again — this worker too, if it gets the partition back — and holds their outputs anew."""
+        await super()._on_partitions_revoked(revoked)
+        self._attachments.forget(revoked)
 
     def hold(self, message: Any, channel: Any, *, key: bytes | None, value: bytes, headers: Any) -> None:
         """Hold an output of ``message`` until the commit that covers ``message``'s offset publishes it,

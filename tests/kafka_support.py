@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluent_kafka import Consumer, Message, TopicPartition
 
 from customs.settings import Settings
+from streams import headers as h
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA = REPO / "deploy" / "kafka" / "kafka"
@@ -140,3 +143,56 @@ def end_offsets(bootstrap: str, topic: str, partitions: int) -> dict[int, int]:
         }
     finally:
         consumer.close()
+
+
+ROUTED = ("allow", "mask", "quarantine")
+
+
+def origin_of(message: Message) -> tuple[int, int]:
+    headers = {k: v.decode() for k, v in (message.headers() or [])}
+    return int(headers[h.ORIGIN_PARTITION]), int(headers[h.ORIGIN_OFFSET])
+
+
+def collect_outputs(settings: Settings, count: int, timeout: float) -> tuple[list[Message], list[Message]]:
+    topics = settings.output_topic_names
+    routed = read_committed(settings.bootstrap_servers, [topics[n] for n in ROUTED], count, timeout)
+    audit = read_committed(settings.bootstrap_servers, [topics["audit"]], count, 60)
+    return routed, audit
+
+
+def assert_exactly_once(settings: Settings, routed: list[Message], audit: list[Message], count: int) -> None:
+    origins = Counter(origin_of(m) for m in routed)
+    duplicates = [o for o, n in origins.items() if n > 1]
+    copies = [
+        [(m.topic(), m.partition(), m.offset(), m.timestamp()[1]) for m in routed if origin_of(m) == o]
+        for o in duplicates[:4]
+    ]
+    assert not duplicates, f"{len(duplicates)} records routed more than once, e.g. {duplicates[:3]} {copies}"
+    inbound = settings.inbound_topic_names[0]
+    ends = end_offsets(settings.bootstrap_servers, inbound, settings.partitions)
+    expected = {(p, o) for p, end in ends.items() for o in range(end)}
+    assert sum(ends.values()) == count
+    missing = expected - set(origins)
+    assert not missing, f"{len(missing)} records in no output topic, e.g. {sorted(missing)[:3]}"
+    assert set(origins) == expected
+    audit_origins = Counter(
+        (event["origin"]["partition"], event["origin"]["offset"])
+        for event in (json.loads(m.value()) for m in audit)
+    )
+    assert set(audit_origins) == expected and max(audit_origins.values()) == 1
+    committed = committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, settings.partitions)
+    assert committed == ends, f"committed offsets {committed} do not cover the inputs {ends}"
+
+
+def wait_for_commits(settings: Settings, timeout: float) -> None:
+    """Offsets are committed with the last transaction; wait for it rather than race it."""
+    inbound = settings.inbound_topic_names[0]
+    ends = end_offsets(settings.bootstrap_servers, inbound, settings.partitions)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (
+            committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, settings.partitions)
+            == ends
+        ):
+            return
+        time.sleep(0.5)

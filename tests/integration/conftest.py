@@ -3,19 +3,29 @@
 from tests.kafka_support import (
     CUSTOMS,
     REPO,
+    ROUTED,
     WorkerProcess,
+    assert_exactly_once,
+    collect_outputs,
     committed_offsets,
     end_offsets,
+    origin_of,
     read_committed,
     settings_env,
+    wait_for_commits,
 )
 
 __all__ = [
     "CUSTOMS",
     "REPO",
+    "ROUTED",
     "WorkerProcess",
+    "assert_exactly_once",
+    "collect_outputs",
     "committed_offsets",
     "end_offsets",
+    "origin_of",
     "read_committed",
     "settings_env",
+    "wait_for_commits",
 ]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,11 +17,16 @@ from load.generator import SampleRecord
 from streams import headers as h
 from streams.topics import create_topics
 
-from .conftest import WorkerProcess, committed_offsets, end_offsets, read_committed
+from .conftest import (
+    ROUTED,
+    WorkerProcess,
+    assert_exactly_once,
+    collect_outputs,
+    read_committed,
+    wait_for_commits,
+)
 
 pytestmark = pytest.mark.integration
-
-ROUTED = ("allow", "mask", "quarantine")
 
 
 @pytest.fixture(params=["aiokafka", "faust"], autouse=True)
@@ -38,11 +41,6 @@ def _headers(message: Message) -> dict[str, str]:
     return {k: v.decode() for k, v in (message.headers() or [])}
 
 
-def _origin(message: Message) -> tuple[int, int]:
-    headers = _headers(message)
-    return int(headers[h.ORIGIN_PARTITION]), int(headers[h.ORIGIN_OFFSET])
-
-
 def _feed(settings: Settings, count: int, seed: int) -> dict[str, SampleRecord]:
     by_id: dict[str, SampleRecord] = {}
 
@@ -54,51 +52,6 @@ def _feed(settings: Settings, count: int, seed: int) -> dict[str, SampleRecord]:
     return by_id
 
 
-def _collect(settings: Settings, count: int, timeout: float) -> tuple[list[Message], list[Message]]:
-    topics = settings.output_topic_names
-    routed = read_committed(settings.bootstrap_servers, [topics[n] for n in ROUTED], count, timeout)
-    audit = read_committed(settings.bootstrap_servers, [topics["audit"]], count, 60)
-    return routed, audit
-
-
-def _assert_exactly_once(settings: Settings, routed: list[Message], audit: list[Message], count: int) -> None:
-    origins = Counter(_origin(m) for m in routed)
-    duplicates = [o for o, n in origins.items() if n > 1]
-    copies = [
-        [(m.topic(), m.partition(), m.offset(), m.timestamp()[1]) for m in routed if _origin(m) == o]
-        for o in duplicates[:4]
-    ]
-    assert not duplicates, f"{len(duplicates)} records routed more than once, e.g. {duplicates[:3]} {copies}"
-    inbound = settings.inbound_topic_names[0]
-    ends = end_offsets(settings.bootstrap_servers, inbound, settings.partitions)
-    expected = {(p, o) for p, end in ends.items() for o in range(end)}
-    assert sum(ends.values()) == count
-    missing = expected - set(origins)
-    assert not missing, f"{len(missing)} records in no output topic, e.g. {sorted(missing)[:3]}"
-    assert set(origins) == expected
-    audit_origins = Counter(
-        (event["origin"]["partition"], event["origin"]["offset"])
-        for event in (json.loads(m.value()) for m in audit)
-    )
-    assert set(audit_origins) == expected and max(audit_origins.values()) == 1
-    committed = committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, settings.partitions)
-    assert committed == ends, f"committed offsets {committed} do not cover the inputs {ends}"
-
-
-def _wait_for_commits(settings: Settings, timeout: float) -> None:
-    """Offsets are committed with the last transaction; wait for it rather than race it."""
-    inbound = settings.inbound_topic_names[0]
-    ends = end_offsets(settings.bootstrap_servers, inbound, settings.partitions)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (
-            committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, settings.partitions)
-            == ends
-        ):
-            return
-        time.sleep(0.5)
-
-
 def test_every_record_routed_exactly_once_and_masked_values_gone(
     customs_settings: Settings, worker: WorkerProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,10 +60,10 @@ def test_every_record_routed_exactly_once_and_masked_values_gone(
     create_topics(customs_settings)
     samples = _feed(customs_settings, count, seed=11)
     worker.start()
-    routed, audit = _collect(customs_settings, count, timeout=240)
-    _wait_for_commits(customs_settings, 30)
+    routed, audit = collect_outputs(customs_settings, count, timeout=240)
+    wait_for_commits(customs_settings, 30)
     assert len(routed) >= count, f"only {len(routed)} of {count} routed; worker log:\n{worker.log()[-3000:]}"
-    _assert_exactly_once(customs_settings, routed, audit, count)
+    assert_exactly_once(customs_settings, routed, audit, count)
 
     by_topic = {
         name: [m for m in routed if m.topic() == topic]
@@ -184,10 +137,10 @@ def test_worker_killed_mid_stream_still_exactly_once(
     assert feeder.is_alive(), "the feed ended before the kill; the test would not be mid-stream"
     worker.start()
     feeder.join(timeout=120)
-    routed, audit = _collect(customs_settings, count, timeout=300)
-    _wait_for_commits(customs_settings, 30)
+    routed, audit = collect_outputs(customs_settings, count, timeout=300)
+    wait_for_commits(customs_settings, 30)
     assert len(routed) >= count, f"only {len(routed)} of {count}; worker log:\n{worker.log()[-3000:]}"
-    _assert_exactly_once(customs_settings, routed, audit, count)
+    assert_exactly_once(customs_settings, routed, audit, count)
 
 
 def test_partitions_moving_between_workers_still_exactly_once(
@@ -213,9 +166,9 @@ def test_partitions_moving_between_workers_still_exactly_once(
         assert feeder.is_alive(), "the feed ended before the hand-overs; the test would not be mid-stream"
         worker.stop()  # SIGTERM: the first worker finishes its batch and leaves the group
         feeder.join(timeout=120)
-        routed, audit = _collect(customs_settings, count, timeout=300)
-        _wait_for_commits(customs_settings, 30)
+        routed, audit = collect_outputs(customs_settings, count, timeout=300)
+        wait_for_commits(customs_settings, 30)
     finally:
         second.stop()
     assert len(routed) >= count, f"only {len(routed)} of {count}; second worker log:\n{second.log()[-3000:]}"
-    _assert_exactly_once(customs_settings, routed, audit, count)
+    assert_exactly_once(customs_settings, routed, audit, count)
