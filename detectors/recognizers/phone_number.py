@@ -9,6 +9,7 @@ from typing import ClassVar
 import phonenumbers
 from presidio_analyzer import Pattern
 
+from detectors.phone_parse import parse_number
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 GBA_REGIONS = frozenset({"CN", "HK", "MO"})
@@ -132,9 +133,8 @@ def is_gba_number(text: str) -> bool:
     else:
         candidates = ("CN",)
     for region in candidates:
-        try:
-            number = phonenumbers.parse(compact, region)
-        except phonenumbers.NumberParseException:
+        number = parse_number(compact, region)
+        if number is None:
             continue
         if phonenumbers.region_code_for_number(number) in GBA_REGIONS and phonenumbers.is_valid_number(
             number
