@@ -79,8 +79,8 @@ class GbaRecognizer(PatternRecognizer):
             supported_language=LANGUAGE,
             name=type(self).__name__,
         )
-        self._compiled: dict[int, list[tuple[str, Any, float]]] = {}
-        self._prefilters: dict[int, re.Pattern[str] | None] = {}
+        # Per regex flags: the union prefilter of PATTERNS and the compiled patterns.
+        self._compiled: dict[int, tuple[re.Pattern[str] | None, list[tuple[str, Any, float]]]] = {}
         self._context_lower = tuple(word.lower() for word in self.CONTEXT)
         self._negative_lower = tuple(word.lower() for word in self.NEGATIVE_CONTEXT)
         # Field names repeat on every record: judge each one once (bounded, thread-safe).
@@ -95,7 +95,12 @@ class GbaRecognizer(PatternRecognizer):
     ) -> list[RecognizerResult]:
         if self.TRIGGER is not None and self.TRIGGER.search(text) is None:
             return []
-        results = self.match_patterns(text, regex_flags or self.global_regex_flags or 0)
+        return self.analyze_triggered(text, regex_flags or self.global_regex_flags or 0)
+
+    def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
+        """``analyze`` for a text already known to match TRIGGER (the classifier searches each trigger
+        once per text for all recognizers); ``prefiltered``: it also matched ``prefilter(flags)``."""
+        results = self.match_patterns(text, flags, prefiltered)
         if not results or not (self._context_lower or self._negative_lower):
             return results
         lowered = text.lower()
@@ -107,25 +112,30 @@ class GbaRecognizer(PatternRecognizer):
                 result.score = max(0.0, result.score - CONTEXT_BOOST)
         return results
 
-    def match_patterns(self, text: str, flags: int) -> list[RecognizerResult]:
+    def _patterns(self, flags: int) -> tuple[re.Pattern[str] | None, list[tuple[str, Any, float]]]:
+        """The union prefilter and the compiled patterns for ``flags`` (compiled once per flags)."""
+        found = self._compiled.get(flags)
+        if found is None:
+            found = self._compiled[flags] = (
+                union_prefilter([p.regex for p in self.PATTERNS], flags),
+                [(p.name, regex.compile(p.regex, flags=flags), p.score) for p in self.PATTERNS],
+            )
+        return found
+
+    def prefilter(self, flags: int) -> re.Pattern[str] | None:
+        """One ``re`` search that finds nothing where none of the patterns can match (None: no such)."""
+        return self._patterns(flags)[0]
+
+    def match_patterns(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
         """Presidio's pattern matching (same regex engine, flags, timeout, validate/invalidate and
         scores), without its per-pattern timing and explanation objects, which cost more than the
-        regexes on short fields. Presidio's engine still sees ordinary results with its metadata."""
+        regexes on short fields. Presidio's engine still sees ordinary results with its metadata.
+        ``prefiltered``: the caller has seen ``prefilter(flags)`` match ``text``."""
+        prefilter, compiled = self._patterns(flags)
+        if not prefiltered and prefilter is not None and prefilter.search(text) is None:
+            return []
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-        }
-        compiled = self._compiled.get(flags)
-        if compiled is None:
-            self._prefilters[flags] = union_prefilter([p.regex for p in self.PATTERNS], flags)
-            compiled = self._compiled[flags] = [
-                (p.name, regex.compile(p.regex, flags=flags), p.score) for p in self.PATTERNS
-            ]
-        prefilter = self._prefilters[flags]
-        if prefilter is not None and prefilter.search(text) is None:
-            return results
         for name, pattern, base_score in compiled:
             try:
                 for match in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
@@ -140,8 +150,12 @@ class GbaRecognizer(PatternRecognizer):
                     if self.invalidate_result(found):
                         score = EntityRecognizer.MIN_SCORE
                     if score > EntityRecognizer.MIN_SCORE:
+                        metadata = {
+                            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        }
                         results.append(
-                            RecognizerResult(entity, start, end, score, recognition_metadata=dict(metadata))
+                            RecognizerResult(entity, start, end, score, recognition_metadata=metadata)
                         )
             except TimeoutError:
                 log.warning("pattern %s of %s timed out; skipped for this text", name, type(self).__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.classify import Classifier
+from detectors.classify import Classifier, resolve_overlaps
 from detectors.recognizers.base import union_prefilter
 from detectors.recognizers.date_of_birth import is_birth_hint
 from detectors.recognizers.health_data import (
@@ -16,6 +16,8 @@ from detectors.recognizers.health_data import (
     value_spans,
 )
 from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_gba_number
+from detectors.walker import walk_strings
+from load.corpus import labelled_corpus
 
 
 def test_union_prefilter_matches_where_any_pattern_does() -> None:
@@ -90,3 +92,34 @@ def test_trigger_plans_cover_every_recognizer() -> None:
     untriggered = [rec for rec in classifier._recognizers if rec.TRIGGER is None]
     assert classifier._plans[0] == untriggered
     assert all(set(plan) <= set(everything) for plan in classifier._plans)
+
+
+def _reference_classify_text(
+    classifier: Classifier, text: str, hint: str
+) -> list[tuple[str, int, int, float]]:
+    """Every recognizer's own ``analyze`` (trigger and prefilter searched inside), hint, threshold."""
+    if not text or text.isspace():
+        return []
+    results = []
+    for recognizer in classifier._recognizers:
+        for result in recognizer.analyze(text, recognizer.supported_entities, None):
+            if hint:
+                result.score = recognizer.score_with_hint(result.score, hint)
+            if result.score >= classifier.threshold:
+                results.append(result)
+    kept = resolve_overlaps(results) if len(results) > 1 else results
+    return [(r.entity_type, r.start, r.end, r.score) for r in kept]
+
+
+def test_classify_text_finds_what_every_recognizer_finds() -> None:
+    classifier = Classifier(threshold=0.3)
+    texts = [
+        (text, hint)
+        for labelled in labelled_corpus(400, seed=3)
+        for _, text, hint in walk_strings(labelled.record)
+    ]
+    texts += [("call 13812345678 or mail a.b@example.com from 192.0.2.44", ""), ("   ", "name"), ("", "")]
+    assert classifier._any_trigger is not None
+    for text, hint in texts:
+        found = [(r.entity_type, r.start, r.end, r.score) for r in classifier.classify_text(text, hint)]
+        assert found == _reference_classify_text(classifier, text, hint), text
