@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -57,6 +57,17 @@ def union_prefilter(patterns: list[str], flags: int) -> re.Pattern[str] | None:
         return None
 
 
+class _Compiled(NamedTuple):
+    """One of a recognizer's patterns, compiled: its ``regex`` with the timeout Presidio uses and, when
+    the recognizer has several, the same pattern in ``re`` to skip the ``regex`` scan where it cannot
+    match (the assumption of ``union_prefilter``: ``re`` and ``regex`` agree on these patterns)."""
+
+    name: str
+    pattern: Any  # regex.Pattern[str]
+    score: float
+    quick: re.Pattern[str] | None
+
+
 class GbaRecognizer(PatternRecognizer):
     """Subclasses set ENTITY, PATTERNS and CONTEXT and may override ``validate_result``.
 
@@ -80,7 +91,7 @@ class GbaRecognizer(PatternRecognizer):
             name=type(self).__name__,
         )
         # Per regex flags: the union prefilter of PATTERNS and the compiled patterns.
-        self._compiled: dict[int, tuple[re.Pattern[str] | None, list[tuple[str, Any, float]]]] = {}
+        self._compiled: dict[int, tuple[re.Pattern[str] | None, list[_Compiled]]] = {}
         self._context_lower = tuple(word.lower() for word in self.CONTEXT)
         self._negative_lower = tuple(word.lower() for word in self.NEGATIVE_CONTEXT)
         # Field names repeat on every record: judge each one once (bounded, thread-safe).
@@ -112,13 +123,22 @@ class GbaRecognizer(PatternRecognizer):
                 result.score = max(0.0, result.score - CONTEXT_BOOST)
         return results
 
-    def _patterns(self, flags: int) -> tuple[re.Pattern[str] | None, list[tuple[str, Any, float]]]:
+    def _patterns(self, flags: int) -> tuple[re.Pattern[str] | None, list[_Compiled]]:
         """The union prefilter and the compiled patterns for ``flags`` (compiled once per flags)."""
         found = self._compiled.get(flags)
         if found is None:
+            several = len(self.PATTERNS) > 1
             found = self._compiled[flags] = (
                 union_prefilter([p.regex for p in self.PATTERNS], flags),
-                [(p.name, regex.compile(p.regex, flags=flags), p.score) for p in self.PATTERNS],
+                [
+                    _Compiled(
+                        p.name,
+                        regex.compile(p.regex, flags=flags),
+                        p.score,
+                        union_prefilter([p.regex], flags) if several else None,
+                    )
+                    for p in self.PATTERNS
+                ],
             )
         return found
 
@@ -136,7 +156,9 @@ class GbaRecognizer(PatternRecognizer):
             return []
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
-        for name, pattern, base_score in compiled:
+        for name, pattern, base_score, quick in compiled:
+            if quick is not None and quick.search(text) is None:
+                continue  # one ``re`` search spares the timed ``regex`` scan where it cannot match
             try:
                 for match in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
                     start, end = match.span()
