@@ -8,6 +8,10 @@ builds that ``PhoneNumber`` directly and gives up (None) wherever ``parse`` woul
 an international dialling prefix, a national prefix or carrier code, the region's own calling code at
 the start, a leading zero, an unusual length — so that ``parse_number`` can fall back to ``parse``.
 Either way the result equals ``parse``'s (tests compare the two).
+
+``valid_number`` is ``phonenumbers.is_valid_number``: a number is valid when it matches its region's
+general pattern and the pattern of one of its number types. ``is_valid_number`` tries the types one by
+one (to name the type); here the types possible for the number's length are joined into one pattern.
 """
 
 from __future__ import annotations
@@ -17,10 +21,24 @@ from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata, PhoneNumber
+from phonenumbers.phonemetadata import REGION_CODE_FOR_NON_GEO_ENTITY, PhoneNumberDesc
 
 MIN_NATIONAL = 2  # phonenumbers' _MIN_LENGTH_FOR_NSN
 MAX_NATIONAL = 17  # phonenumbers' _MAX_LENGTH_FOR_NSN
 MAX_COUNTRY_CODE = 3  # phonenumbers' _MAX_LENGTH_COUNTRY_CODE
+# The number types ``is_valid_number`` tries after the general pattern (its _number_type_helper).
+NUMBER_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
 
 
 def _ascii_digits(text: str) -> bool:
@@ -89,3 +107,50 @@ def parse_number(compact: str, region: str | None) -> PhoneNumber | None:
         return phonenumbers.parse(compact, region)
     except phonenumbers.NumberParseException:
         return None
+
+
+def _matches(desc: PhoneNumberDesc | None, national: str) -> bool:
+    """phonenumbers' _is_number_matching_desc: a possible length, and the whole pattern."""
+    if desc is None or not desc.national_number_pattern:
+        return False
+    if desc.possible_length and len(national) not in desc.possible_length:
+        return False
+    return _pattern(desc.national_number_pattern).fullmatch(national) is not None
+
+
+@lru_cache(maxsize=256)  # per calling code, region and length: a handful
+def _typed_pattern(country_code: int, region: str, length: int) -> re.Pattern[str] | None:
+    """One pattern for every number type of the region a number of ``length`` digits may be (None: no
+    type has that length)."""
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    if metadata is None:
+        return None
+    names = NUMBER_TYPES[:-1] if metadata.same_mobile_and_fixed_line_pattern else NUMBER_TYPES
+    sources = []
+    for name in names:
+        desc: PhoneNumberDesc | None = getattr(metadata, name)
+        if desc is None or not desc.national_number_pattern:
+            continue
+        if desc.possible_length and length not in desc.possible_length:
+            continue
+        sources.append(f"(?:{desc.national_number_pattern})")
+    return re.compile("|".join(sources)) if sources else None
+
+
+def valid_number(number: PhoneNumber) -> bool:
+    """``phonenumbers.is_valid_number(number)``."""
+    region = phonenumbers.region_code_for_number(number)
+    code = number.country_code
+    if region is None or code is None:  # no region without a calling code
+        return False
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region.upper())
+    if metadata is None or (
+        region != REGION_CODE_FOR_NON_GEO_ENTITY
+        and code != phonenumbers.country_code_for_valid_region(region)
+    ):
+        return False
+    national = phonenumbers.national_significant_number(number)
+    if not _matches(metadata.general_desc, national):
+        return False
+    typed = _typed_pattern(code, region.upper(), len(national))
+    return typed is not None and typed.fullmatch(national) is not None

@@ -9,7 +9,7 @@ from typing import ClassVar
 import phonenumbers
 from presidio_analyzer import Pattern
 
-from detectors.phone_parse import parse_number
+from detectors.phone_parse import parse_number, valid_number
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 GBA_REGIONS = frozenset({"CN", "HK", "MO"})
@@ -136,8 +136,6 @@ def is_gba_number(text: str) -> bool:
         number = parse_number(compact, region)
         if number is None:
             continue
-        if phonenumbers.region_code_for_number(number) in GBA_REGIONS and phonenumbers.is_valid_number(
-            number
-        ):
+        if phonenumbers.region_code_for_number(number) in GBA_REGIONS and valid_number(number):
             return True
     return False

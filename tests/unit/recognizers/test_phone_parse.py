@@ -1,4 +1,5 @@
-"""The direct ``PhoneNumber`` construction equals ``phonenumbers.parse``, and phone validation accepts and
+"""The direct ``PhoneNumber`` construction equals ``phonenumbers.parse``, ``valid_number`` equals
+``phonenumbers.is_valid_number``, and phone validation accepts and
 rejects exactly what the ``parse``-based validation did. All numbers are synthetic."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 import phonenumbers
 import pytest
 
-from detectors.phone_parse import parse_number, quick_parse
+from detectors.phone_parse import parse_number, quick_parse, valid_number
 from detectors.recognizers.phone_number import GBA_REGIONS, is_gba_number
 
 pytestmark = pytest.mark.unit
@@ -149,3 +150,32 @@ def test_validation_agrees_on_random_grouped_numbers() -> None:
         cut = rng.randint(1, len(compact) - 1)
         texts.append(compact[:cut] + rng.choice(["", " ", "-"]) + compact[cut:])
     assert [is_gba_number.__wrapped__(t) for t in texts] == [parse_based_is_gba_number(t) for t in texts]
+
+
+@pytest.mark.parametrize("text", NUMBERS)
+def test_valid_number_equals_is_valid_number(text: str) -> None:
+    compact = re.sub(r"[ ()-]", "", text)
+    for region in (None, "CN", "HK", "MO"):
+        number = parsed(compact, region)
+        if number is not None:
+            assert valid_number(number) == phonenumbers.is_valid_number(number)
+
+
+def test_valid_number_equals_is_valid_number_on_random_numbers() -> None:
+    rng = random.Random(17)
+    numbers = [
+        phonenumbers.PhoneNumber(
+            country_code=code, national_number=rng.randrange(10**length, 10 ** (length + 1))
+        )
+        for code in (86, 852, 853, 1, 44, 39, 800, 7, 999)
+        for length in range(3, 13)
+        for _ in range(150)
+    ]
+    numbers += [
+        number for compact, region in _random_numbers(5_000, seed=13) if (number := parsed(compact, region))
+    ]
+    numbers.append(
+        phonenumbers.PhoneNumber(country_code=39, national_number=612345678, italian_leading_zero=True)
+    )
+    assert sum(map(phonenumbers.is_valid_number, numbers)) > 500
+    assert [valid_number(n) for n in numbers] == [phonenumbers.is_valid_number(n) for n in numbers]
