@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
@@ -11,31 +11,26 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from detectors.engine import build_analyzer
 from detectors.finding import Finding
 from detectors.recognizers import GbaRecognizer
-from detectors.recognizers.base import union_prefilter
+from detectors.recognizers.base import Span, union_prefilter
 from detectors.walker import JsonValue, walk_strings
 
 DEFAULT_THRESHOLD = 0.5
 
 
-Analyze = Callable[[str], list[RecognizerResult]]
+Find = Callable[[str], Sequence[Span]]
+Found = tuple[int, int, float, str]  # start, end, score, entity
 
 
-def _step(recognizer: GbaRecognizer) -> tuple[GbaRecognizer, re.Pattern[str] | None, Analyze]:
+def _step(recognizer: GbaRecognizer) -> tuple[GbaRecognizer, str, re.Pattern[str] | None, Find]:
     """How the classifier runs ``recognizer`` on a text whose triggers it has searched: a recognizer
     with a TRIGGER and the base ``analyze`` skips the trigger (and, given its prefilter, the prefilter)."""
+    entity = recognizer.supported_entities[0]
     if recognizer.TRIGGER is None or type(recognizer).analyze is not GbaRecognizer.analyze:
-        return recognizer, None, partial(_analyze, recognizer)
+        return recognizer, entity, None, recognizer.spans
     flags = recognizer.global_regex_flags or 0
     prefilter = recognizer.prefilter(flags)
-    return (
-        recognizer,
-        prefilter,
-        partial(recognizer.analyze_triggered, flags=flags, prefiltered=prefilter is not None),
-    )
-
-
-def _analyze(recognizer: GbaRecognizer, text: str) -> list[RecognizerResult]:
-    return recognizer.analyze(text, recognizer.supported_entities, None)
+    find = partial(recognizer.spans_triggered, flags=flags, prefiltered=prefilter is not None)
+    return recognizer, entity, prefilter, find
 
 
 def _union(triggers: list[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -53,6 +48,16 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
         if all(result.end <= other.start or result.start >= other.end for other in kept):
             kept.append(result)
     return sorted(kept, key=lambda r: r.start)
+
+
+def _resolve(found: list[Found]) -> list[Found]:
+    """``resolve_overlaps`` for ``(start, end, score, entity)``."""
+    ranked = sorted(found, key=lambda f: (-f[2], -(f[1] - f[0]), f[0]))
+    kept: list[Found] = []
+    for start, end, score, entity in ranked:
+        if all(end <= other[0] or start >= other[1] for other in kept):
+            kept.append((start, end, score, entity))
+    return sorted(kept, key=lambda f: f[0])
 
 
 class Classifier:
@@ -100,30 +105,38 @@ class Classifier:
                 mask |= 1 << index
         return mask
 
-    def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:
-        """Run every recognizer over ``text`` (the engine's registry, called directly: the engine's
-        per-call bookkeeping — NLP artifacts, token context, deep copies — costs more than the
-        patterns themselves and adds nothing for pattern recognizers). Each trigger is searched once;
-        a triggered recognizer runs only where its prefilter matches."""
+    def find(self, text: str, hint: str = "") -> list[Found]:
+        """``(start, end, score, entity)`` of what every recognizer finds in ``text``, scored with the
+        field name ``hint``, at or above the threshold, overlaps resolved. Each trigger is searched once
+        (recognizers without a match are not run); a triggered recognizer runs only where its prefilter
+        matches; recognizers report plain spans (no Presidio results to build and drop)."""
         if not text or text.isspace():
             return []
-        results: list[RecognizerResult] = []
+        found: list[Found] = []
         threshold = self.threshold
-        for recognizer, prefilter, analyze in self._steps[self._mask(text)]:
+        for recognizer, entity, prefilter, spans in self._steps[self._mask(text)]:
             if prefilter is not None and prefilter.search(text) is None:
                 continue
-            for result in analyze(text):
+            for start, end, score in spans(text):
                 if hint:
-                    result.score = recognizer.score_with_hint(result.score, hint)
-                if result.score >= threshold:
-                    results.append(result)
-        return resolve_overlaps(results) if len(results) > 1 else results
+                    score = recognizer.score_with_hint(score, hint)
+                if score >= threshold:
+                    found.append((start, end, score, entity))
+        return _resolve(found) if len(found) > 1 else found
+
+    def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:
+        """``find`` as Presidio results: every recognizer over ``text`` (the engine's registry, called
+        directly: the engine's per-call bookkeeping — NLP artifacts, token context, deep copies — costs
+        more than the patterns themselves and adds nothing for pattern recognizers)."""
+        return [
+            RecognizerResult(entity, start, end, score) for start, end, score, entity in self.find(text, hint)
+        ]
 
     def classify(self, record: JsonValue) -> list[Finding]:
         findings: list[Finding] = []
         for path, text, hint in walk_strings(record):
             findings.extend(
-                Finding(path=path, entity=r.entity_type, start=r.start, end=r.end, score=r.score)
-                for r in self.classify_text(text, hint)
+                Finding(path, entity, start, end, score)
+                for start, end, score, entity in self.find(text, hint)
             )
         return findings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
@@ -43,6 +44,8 @@ PRODUCT_CODE_WORDS = (
 CONTEXT_WINDOW = 24
 CONTEXT_BOOST = 0.35
 HINT_CACHE_SIZE = 1024  # distinct field names remembered per recognizer
+
+Span = tuple[int, int, float]  # start, end, score
 
 
 def union_prefilter(patterns: list[str], flags: int) -> re.Pattern[str] | None:
@@ -122,6 +125,28 @@ class GbaRecognizer(PatternRecognizer):
             if any(word in window for word in self._negative_lower):
                 result.score = max(0.0, result.score - CONTEXT_BOOST)
         return results
+
+    def spans(self, text: str) -> Sequence[Span]:
+        """``(start, end, score)`` of what ``analyze`` reports for ``text`` (the classifier's path:
+        recognizers that find spans themselves return them without building results)."""
+        return [(r.start, r.end, r.score) for r in self.analyze(text, self.supported_entities, None)]
+
+    def spans_triggered(self, text: str, flags: int, prefiltered: bool = False) -> Sequence[Span]:
+        """``spans`` for a text known to match TRIGGER (and ``prefilter(flags)`` if ``prefiltered``)."""
+        return [(r.start, r.end, r.score) for r in self.analyze_triggered(text, flags, prefiltered)]
+
+    def results(self, spans: Iterable[Span], context_enhanced: bool = False) -> list[RecognizerResult]:
+        """Presidio results for ``spans``, with this recognizer's name and id as metadata."""
+        metadata: dict[str, object] = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        if context_enhanced:
+            metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+        return [
+            RecognizerResult(self.ENTITY, start, end, score, recognition_metadata=dict(metadata))
+            for start, end, score in spans
+        ]
 
     def _patterns(self, flags: int) -> tuple[re.Pattern[str] | None, list[_Compiled]]:
         """The union prefilter and the compiled patterns for ``flags`` (compiled once per flags)."""

@@ -22,7 +22,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
 from detectors.recognizers.health_data import hint_words
 
 DATE_ONLY = 0.2  # below the threshold: a date needs birth context or a birth field name
@@ -116,9 +116,12 @@ class DateOfBirthRecognizer(GbaRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        return self.results(self.spans(text))
+
+    def spans(self, text: str) -> list[Span]:
         if not text or len(text) < 6:
             return []
-        results: list[RecognizerResult] = []
+        spans: list[Span] = []
         previous_end = 0
         for match in DATE_RE.finditer(text):
             start, end = match.span()
@@ -129,19 +132,8 @@ class DateOfBirthRecognizer(GbaRecognizer):
             score = DATE_ONLY + CONTEXT_BOOST * _context(text, window_start, start, end)
             if score <= 0:
                 continue
-            results.append(
-                RecognizerResult(
-                    self.ENTITY,
-                    start,
-                    end,
-                    min(1.0, score),
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
-        return results
+            spans.append((start, end, min(1.0, score)))
+        return spans
 
     def score_with_hint(self, score: float, hint: str) -> float:
         """A birth-date field name (``dob``, ``dateOfBirth``, ``出生日期``) raises the score."""

@@ -26,7 +26,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.lexicon import health as lex
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
 
 STRONG = 0.85  # lab values, syndromes, fractures, herb and drug doses
 TERM = 0.75  # lexicon diagnoses and symptoms
@@ -460,17 +460,12 @@ class HealthDataRecognizer(GbaRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        return self.results(self.spans(text))
+
+    def spans(self, text: str) -> Sequence[Span]:
         if not text:
-            return []
-        spans = _cached_value_spans(text) if len(text) <= CACHED_TEXT_MAX else value_spans(text)
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-        }
-        return [
-            RecognizerResult(self.ENTITY, start, end, score, recognition_metadata=dict(metadata))
-            for start, end, score in spans
-        ]
+            return ()
+        return _cached_value_spans(text) if len(text) <= CACHED_TEXT_MAX else value_spans(text)
 
     def score_with_hint(self, score: float, hint: str) -> float:
         """A health field name (``diagnosis``, ``症狀``, ``lab_results``) raises the score; a date, id or

@@ -23,7 +23,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.lexicon.places import LATIN_PLACES, MAINLAND_LATIN_PLACES, NOT_STREETS, PLACES
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
 
 STREET_NUMBER = 0.7  # a street with a house number
 BUILDING_ROOM = 0.6  # a building and a room, no street
@@ -148,24 +148,20 @@ class LocationRecognizer(GbaRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        return self.results(self.spans(text), context_enhanced=True)
+
+    def spans(self, text: str) -> list[Span]:
         if not text or _HAS_DIGIT_RE.search(text) is None:
             return []
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-        }
-        results = []
+        spans: list[Span] = []
         lowered = ""
         for start, end, score in find_address_spans(text):
             lowered = lowered or text.lower()
             window = lowered[max(0, start - CONTEXT_WINDOW) : start]
             if any(word in window for word in self._context_lower):
                 score = min(1.0, score + CONTEXT_BOOST)
-            results.append(
-                RecognizerResult(self.ENTITY, start, end, score, recognition_metadata=dict(metadata))
-            )
-        return results
+            spans.append((start, end, score))
+        return spans
 
 
 def find_address_spans(text: str) -> list[tuple[int, int, float]]:

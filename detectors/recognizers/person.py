@@ -41,7 +41,7 @@ from detectors.lexicon.places import LATIN_PLACES, ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.surnames import COMPOUND_SURNAMES, NAME_CHARACTERS, SINGLE_SURNAMES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
 from detectors.lexicon.wordlist import word_set
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
 
 CUED = 0.65  # a cue word before or a title after a Chinese name
 WHOLE_VALUE = 0.6  # the whole field is a 2-4 character name (3 or more characters, or a name-like given)
@@ -227,6 +227,9 @@ class PersonRecognizer(GbaRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        return self.results(self.spans(text), context_enhanced=True)
+
+    def spans(self, text: str) -> list[Span]:
         spans: dict[tuple[int, int], float] = {}
         if _HAS_SURNAME_RE.search(text) is not None:
             _chinese_names(text, spans)
@@ -234,15 +237,7 @@ class PersonRecognizer(GbaRecognizer):
             _latin_names(text, spans)
         if not spans:
             return []
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-        }
-        return [
-            RecognizerResult(self.ENTITY, start, end, score, recognition_metadata=dict(metadata))
-            for (start, end), score in _without_overlaps(spans)
-        ]
+        return [(start, end, score) for (start, end), score in _without_overlaps(spans)]
 
 
 def find_person_spans(text: str) -> list[tuple[int, int, float]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from presidio_analyzer import RecognizerResult
+
 from detectors.classify import Classifier, resolve_overlaps
 from detectors.recognizers.base import union_prefilter
 from detectors.recognizers.date_of_birth import is_birth_hint
@@ -123,3 +125,20 @@ def test_classify_text_finds_what_every_recognizer_finds() -> None:
     for text, hint in texts:
         found = [(r.entity_type, r.start, r.end, r.score) for r in classifier.classify_text(text, hint)]
         assert found == _reference_classify_text(classifier, text, hint), text
+
+
+def test_spans_are_what_analyze_reports() -> None:
+    classifier = Classifier()
+    texts = [
+        text for labelled in labelled_corpus(200, seed=5) for _, text, _ in walk_strings(labelled.record)
+    ]
+    for recognizer in classifier._recognizers:
+        for text in texts:
+            results = recognizer.analyze(text, recognizer.supported_entities, None)
+            assert list(recognizer.spans(text)) == [(r.start, r.end, r.score) for r in results]
+            for result in results:
+                assert result.entity_type == recognizer.ENTITY
+                assert (
+                    result.recognition_metadata[RecognizerResult.RECOGNIZER_NAME_KEY]
+                    == type(recognizer).__name__
+                )
