@@ -52,6 +52,7 @@ _YEAR = r"(?:19|20)\d{2}"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 
+YEAR = re.compile(_YEAR)
 DATE_RE = re.compile(
     _BEFORE
     + "(?:"
@@ -108,6 +109,7 @@ class DateOfBirthRecognizer(GbaRecognizer):
     # Presidio needs a pattern; matching and context are done in ``analyze``.
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("date", DATE_RE.pattern, DATE_ONLY)]
     CONTEXT = ("出生日期", "出生年月", "出生", "生日", "dob", "date of birth", "born", "birthday")
+    TRIGGER = YEAR  # every form of DATE_RE holds a year
 
     def analyze(
         self,

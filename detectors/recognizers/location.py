@@ -113,6 +113,7 @@ _LATIN_MARK_RE = re.compile(
 
 class LocationRecognizer(GbaRecognizer):
     ENTITY = "LOCATION"
+    TRIGGER = _HAS_DIGIT_RE  # every address shape has a number
     # The shapes, for documentation; ``analyze`` runs them and trims each match to the address.
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("zh_street_number", _ZH_STREET_RE.pattern, STREET_NUMBER),
