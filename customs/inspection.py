@@ -116,7 +116,7 @@ class Inspector:
             return self._verdict(decision, value, (), digest, origin, exc.detail)
         try:
             classify_started = time.perf_counter()
-            findings = self.classifier.classify(decoded.record)
+            findings = self.classifier.classify(decoded.record, decoded.fields)
             classify_seconds = time.perf_counter() - classify_started
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)

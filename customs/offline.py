@@ -54,7 +54,7 @@ def run_detect(path: Path, settings: Settings, out: IO[str]) -> None:
         except DecodeError as exc:
             row: dict[str, object] = {"id": None, "line": number, "findings": [], "error": exc.detail}
         else:
-            findings = classifier.classify(decoded.record)
+            findings = classifier.classify(decoded.record, decoded.fields)
             row = {"id": _record_id(decoded.record), "findings": [f.to_json() for f in findings]}
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -12,7 +12,7 @@ from detectors.engine import build_analyzer
 from detectors.finding import Finding
 from detectors.recognizers import GbaRecognizer
 from detectors.recognizers.base import Span, union_prefilter
-from detectors.walker import JsonValue, walk_strings
+from detectors.walker import Field, JsonValue, walk
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -132,9 +132,11 @@ class Classifier:
             RecognizerResult(entity, start, end, score) for start, end, score, entity in self.find(text, hint)
         ]
 
-    def classify(self, record: JsonValue) -> list[Finding]:
+    def classify(self, record: JsonValue, fields: Sequence[Field] | None = None) -> list[Finding]:
+        """The findings in every string field of ``record``; ``fields``: those fields if already walked
+        (``Codec.decode`` walks them while it measures the depth)."""
         findings: list[Finding] = []
-        for path, text, hint in walk_strings(record):
+        for path, text, hint in walk(record).fields if fields is None else fields:
             findings.extend(
                 Finding(path, entity, start, end, score)
                 for start, end, score, entity in self.find(text, hint)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 JsonValue = Any  # a tree of dict / list / str / int / float / bool / None
@@ -45,6 +47,57 @@ def walk_strings(value: JsonValue, prefix: str = "", hint: str = "") -> Iterator
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from walk_strings(child, join_path(prefix, index), hint)
+
+
+Field = tuple[str, str, str]  # path, text, hint: what ``walk_strings`` yields
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    fields: tuple[Field, ...]  # ``walk_strings``' fields, in its order
+    depth: int  # ``depth``: exact up to the limit, else the limit + 1
+
+
+def walk(value: JsonValue, limit: int | None = None) -> Walk:
+    """``walk_strings`` and ``depth`` in one pass (the codec checks the depth of every record and the
+    classifier then needs its strings). Past ``limit`` levels it stops: the fields are then incomplete,
+    which does not matter, as such a record is refused."""
+    fields: list[Field] = []
+    bound = limit if limit is not None else -1
+    deepest = 0
+
+    def visit(node: JsonValue, path: str, hint: str, level: int) -> None:
+        nonlocal deepest
+        if level > deepest:
+            deepest = level
+            if deepest == bound + 1:
+                raise _TooDeep
+        if isinstance(node, str):
+            fields.append((path, node, hint))
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if isinstance(child, (str, dict, list)):
+                    visit(child, join_path(path, key), str(key), level + 1)
+                elif level >= deepest:
+                    deepest = level + 1
+                    if deepest == bound + 1:
+                        raise _TooDeep
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                if isinstance(child, (str, dict, list)):
+                    visit(child, join_path(path, index), hint, level + 1)
+                elif level >= deepest:
+                    deepest = level + 1
+                    if deepest == bound + 1:
+                        raise _TooDeep
+
+    with suppress(_TooDeep):
+        visit(value, "", "", 1)
+    return Walk(tuple(fields), deepest)
+
+
+class _TooDeep(Exception):
+    """Raised inside ``walk`` once the depth exceeds its limit."""
 
 
 def depth(value: JsonValue, limit: int) -> int:

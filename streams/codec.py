@@ -10,14 +10,14 @@ from __future__ import annotations
 import io
 import json
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import fastavro
 import yaml
 
-from detectors.walker import JsonValue, depth
+from detectors.walker import Field, JsonValue, walk
 
 MAGIC = 0
 HEADER = struct.Struct(">bI")
@@ -36,6 +36,8 @@ class Decoded:
     record: JsonValue
     format: Literal["json", "avro"]
     schema_id: int | None = None
+    # The record's string fields, walked while measuring its depth (None: not walked).
+    fields: tuple[Field, ...] | None = field(default=None, compare=False, repr=False)
 
 
 class SchemaStore:
@@ -73,9 +75,10 @@ class Codec:
         decoded = self._decode_avro(raw) if raw[0] == MAGIC else Decoded(self._decode_json(raw), "json")
         if not isinstance(decoded.record, dict):
             raise DecodeError(f"not an object: top-level {type(decoded.record).__name__}")
-        if depth(decoded.record, self.max_depth) > self.max_depth:
+        walked = walk(decoded.record, self.max_depth)
+        if walked.depth > self.max_depth:
             raise DecodeError(f"too deeply nested: more than {self.max_depth} levels")
-        return decoded
+        return replace(decoded, fields=walked.fields)
 
     def _decode_json(self, raw: bytes) -> JsonValue:
         try:

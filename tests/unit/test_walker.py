@@ -1,0 +1,47 @@
+"""``walk`` yields exactly ``walk_strings``' fields and measures exactly what ``depth`` does."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from detectors.walker import JsonValue, depth, walk, walk_strings
+from load.generator import generate
+
+pytestmark = pytest.mark.unit
+
+
+def _random_value(rng: random.Random, level: int) -> JsonValue:
+    kind = rng.random()
+    if level > 7 or kind < 0.3:
+        return rng.choice(["text", "a.b", "", "中文 13812345678", 7, 1.5, None, True, [], {}])
+    if kind < 0.65:
+        return {
+            rng.choice(["k", "a.b", "x\\y", "名字", "7"]) + str(i): _random_value(rng, level + 1)
+            for i in range(3)
+        }
+    return [_random_value(rng, level + 1) for _ in range(rng.randint(0, 3))]
+
+
+def _values() -> list[JsonValue]:
+    rng = random.Random(9)
+    values: list[JsonValue] = [_random_value(rng, 1) for _ in range(400)]
+    values += [sample.record for sample in generate(300, seed=4) if sample.record is not None]
+    values += ["root", 5, None, [], {}, [[[["deep"]]]], {"a": {"b": {"c": 1}}}]
+    return values
+
+
+def test_walk_fields_are_walk_strings() -> None:
+    for value in _values():
+        assert walk(value).fields == tuple(walk_strings(value)), json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 4, 6, 32])
+def test_walk_depth_is_depth(limit: int) -> None:
+    for value in _values():
+        walked = walk(value, limit)
+        assert walked.depth == depth(value, limit)
+        if walked.depth <= limit:
+            assert walked.fields == tuple(walk_strings(value))
