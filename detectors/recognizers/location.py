@@ -24,6 +24,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.lexicon.places import LATIN_PLACES, MAINLAND_LATIN_PLACES, NOT_STREETS, PLACES
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
+from detectors.recognizers.health_data import trie_regex
 
 STREET_NUMBER = 0.7  # a street with a house number
 BUILDING_ROOM = 0.6  # a building and a room, no street
@@ -103,12 +104,61 @@ _HAS_DIGIT_RE = re.compile(r"\d")
 _HAS_HAN_RE = re.compile(f"[{_HAN}]")
 # Cheap first checks: a Chinese address has a 号 / 栋 …, a Latin one a street, flat or Portuguese word.
 _ZH_MARK_RE = re.compile("[号號栋棟座幢]")
-_LATIN_MARK_RE = re.compile(
-    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Path|Drive|Terrace|Crescent|Square|Circuit|Boulevard|Blvd|"
-    r"Highway|Way|Close|Praya|Fong|Flat|Room|Rm|Unit|Suite|Shop|Apt|Apartment)(?![a-z])|"
-    r"(?:Avenida|Av|Rua|Travessa|Trav|Estrada|Estr|Calçada|Calcada|Largo|Beco|Praça|Praca|Praceta|Alameda|"
-    r"Pátio|Patio|Rampa|Caminho|Istmo|Bairro)(?![a-z])"
+LATIN_MARKS = (
+    # streets, flats, shops
+    "Road",
+    "Rd",
+    "Street",
+    "St",
+    "Avenue",
+    "Ave",
+    "Lane",
+    "Path",
+    "Drive",
+    "Terrace",
+    "Crescent",
+    "Square",
+    "Circuit",
+    "Boulevard",
+    "Blvd",
+    "Highway",
+    "Way",
+    "Close",
+    "Praya",
+    "Fong",
+    "Flat",
+    "Room",
+    "Rm",
+    "Unit",
+    "Suite",
+    "Shop",
+    "Apt",
+    "Apartment",
+    # Portuguese (Macau)
+    "Avenida",
+    "Av",
+    "Rua",
+    "Travessa",
+    "Trav",
+    "Estrada",
+    "Estr",
+    "Calçada",
+    "Calcada",
+    "Largo",
+    "Beco",
+    "Praça",
+    "Praca",
+    "Praceta",
+    "Alameda",
+    "Pátio",
+    "Patio",
+    "Rampa",
+    "Caminho",
+    "Istmo",
+    "Bairro",
 )
+# As a trie (one character class first), so the engine skips to candidate letters in C.
+_LATIN_MARK_RE = re.compile(f"(?:{trie_regex(LATIN_MARKS)})(?![a-z])")
 
 
 class LocationRecognizer(GbaRecognizer):

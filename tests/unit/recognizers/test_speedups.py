@@ -17,6 +17,7 @@ from detectors.recognizers.health_data import (
     is_health_hint,
     value_spans,
 )
+from detectors.recognizers.location import _LATIN_MARK_RE, LATIN_MARKS
 from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_gba_number
 from detectors.walker import walk_strings
 from load.corpus import labelled_corpus
@@ -142,3 +143,20 @@ def test_spans_are_what_analyze_reports() -> None:
                     result.recognition_metadata[RecognizerResult.RECOGNIZER_NAME_KEY]
                     == type(recognizer).__name__
                 )
+
+
+def test_latin_address_marks_as_trie_find_what_the_alternation_found() -> None:
+    alternation = re.compile(
+        r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Path|Drive|Terrace|Crescent|Square|Circuit|Boulevard|Blvd|"
+        r"Highway|Way|Close|Praya|Fong|Flat|Room|Rm|Unit|Suite|Shop|Apt|Apartment)(?![a-z])|"
+        r"(?:Avenida|Av|Rua|Travessa|Trav|Estrada|Estr|Calçada|Calcada|Largo|Beco|Praça|Praca|Praceta|Alameda|"
+        r"Pátio|Patio|Rampa|Caminho|Istmo|Bairro)(?![a-z])"
+    )
+    texts = [
+        text for labelled in labelled_corpus(300, seed=8) for _, text, _ in walk_strings(labelled.record)
+    ]
+    texts += [mark + after for mark in LATIN_MARKS for after in ("", " 3", "s", "x", ".", "9", "ç", "A")]
+    texts += ["Roads", "StreetX", "Flat 3A", "Avenidas", "Pátios", "Calçada do", "12 Nathan Rd."]
+    assert any(_LATIN_MARK_RE.search(text) for text in texts)
+    for text in texts:
+        assert (_LATIN_MARK_RE.search(text) is None) == (alternation.search(text) is None), text
