@@ -12,7 +12,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from detectors.classify import Classifier
@@ -100,11 +100,9 @@ class Inspector:
         self.shadow = shadow  # sees every decided record beside the active decision; never routes
 
     def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
-        started = time.perf_counter()
-        verdict = self._inspect(raw, flow, origin)
-        return replace(verdict, inspect_seconds=time.perf_counter() - started)
+        return self._inspect(raw, flow, origin, time.perf_counter())
 
-    def _inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
+    def _inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin, started: float) -> Verdict:
         policy = self.policy()
         classify_seconds = 0.0
         value = raw or b""
@@ -113,7 +111,7 @@ class Inspector:
             decoded = self.codec.decode(raw)
         except DecodeError as exc:
             decision = Decision(Action.QUARANTINE, (Reason.DECODE_ERROR,), (), policy.version)
-            return self._verdict(decision, value, (), digest, origin, exc.detail)
+            return self._verdict(decision, value, (), digest, origin, exc.detail, started=started)
         try:
             classify_started = time.perf_counter()
             findings = self.classifier.classify(decoded.record, decoded.fields)
@@ -132,9 +130,17 @@ class Inspector:
                 out = self.codec.encode(masked, decoded)
         except Exception as exc:  # a bug or a policy it cannot apply must not stop the stream
             decision = Decision(Action.QUARANTINE, (Reason.POLICY_ERROR,), (), policy.version)
-            return self._verdict(decision, value, (), digest, origin, type(exc).__name__)
-        verdict = self._verdict(decision, out, tuple(findings), digest, origin, None)
-        return replace(verdict, classify_seconds=classify_seconds)
+            return self._verdict(decision, value, (), digest, origin, type(exc).__name__, started=started)
+        return self._verdict(
+            decision,
+            out,
+            tuple(findings),
+            digest,
+            origin,
+            None,
+            classify_seconds=classify_seconds,
+            started=started,
+        )
 
     def _shadow(
         self, record: JsonValue, findings: Sequence[Finding], flow: FlowContext, decision: Decision
@@ -154,7 +160,12 @@ class Inspector:
         digest: str,
         origin: Origin,
         detail: str | None,
+        *,
+        classify_seconds: float = 0.0,
+        started: float | None = None,
     ) -> Verdict:
+        """The verdict; ``started``: the ``perf_counter`` the inspection started at (its time is taken
+        here, at the end)."""
         headers = [
             (h.DECISION, decision.action.value),
             (h.REASONS, ",".join(decision.reasons)),
@@ -168,7 +179,8 @@ class Inspector:
         if detail:
             headers.append((h.DETAIL, detail))
         encoded = tuple((k, v.encode("utf-8")) for k, v in headers)
-        return Verdict(decision, value, encoded, findings, digest, detail)
+        inspect_seconds = time.perf_counter() - started if started is not None else 0.0
+        return Verdict(decision, value, encoded, findings, digest, detail, classify_seconds, inspect_seconds)
 
 
 def audit_bytes(event: dict[str, object]) -> bytes:
