@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
+from detectors.entities import ENTITY_CATEGORY, SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
@@ -17,12 +17,18 @@ from rules.minor import is_minor_id
 from rules.policy import Flow, Policy, Rule
 from rules.reasons import Reason
 
+# Each entity's category as a set, built once (an unknown entity fails as ``category_of`` does).
+_CATEGORY_SETS: dict[str, frozenset[Category]] = {
+    entity: frozenset({category}) for entity, category in ENTITY_CATEGORY.items()
+}
+_MINOR = frozenset({Category.MINOR})
+
 
 def _categories(record: JsonValue, finding: Finding, context: FlowContext) -> frozenset[Category]:
-    category = category_of(finding.entity)
+    categories = _CATEGORY_SETS[finding.entity]
     if is_minor_id(record, finding, context.record_date):
-        return frozenset({category, Category.MINOR})
-    return frozenset({category})
+        return categories | _MINOR
+    return categories
 
 
 def _flow_reasons(
