@@ -11,6 +11,8 @@ from rules.decision import MaskInstruction
 from rules.operators import OPERATORS
 from rules.operators.base import OperatorContext
 
+_NESTED = (str, dict, list)  # what ``rebuild`` looks into
+
 
 def _mask_text(text: str, masks: Sequence[MaskInstruction], key: bytes, context: OperatorContext) -> str:
     # Right to left, so earlier offsets stay valid; overlapping spans were resolved by the classifier.
@@ -44,10 +46,15 @@ def desensitise(
     def rebuild(value: JsonValue, path: str) -> JsonValue:
         if isinstance(value, str):
             return _mask_text(value, by_path[path], key, context) if path in by_path else value
+        # Numbers, booleans and nulls are never masked: they need no path.
         if isinstance(value, dict):
-            return {k: rebuild(v, join_path(path, k)) for k, v in value.items()}
+            return {
+                k: rebuild(v, join_path(path, k)) if isinstance(v, _NESTED) else v for k, v in value.items()
+            }
         if isinstance(value, list):
-            return [rebuild(v, join_path(path, i)) for i, v in enumerate(value)]
+            return [
+                rebuild(v, join_path(path, i)) if isinstance(v, _NESTED) else v for i, v in enumerate(value)
+            ]
         return value
 
     return rebuild(record, "")
