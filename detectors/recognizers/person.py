@@ -110,10 +110,12 @@ _NAME = f"{_SURNAME}{_FIRST_GIVEN}(?:{_SECOND_GIVEN})?"
 _HAS_SURNAME_RE = re.compile(f"[{''.join(sorted({w[0] for w in COMPOUND_SURNAMES} | SINGLE_SURNAMES))}]")
 _CUED_RE = re.compile(f"(?:{_alternation(_CUES)})[\\s:：]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})")
 _TITLED_RE = re.compile(f"(?P<name>{_NAME})(?=\\s?(?:{_TITLE_ALT}))")
+_HAS_TITLE_RE = re.compile(_TITLE_ALT)  # cheap first check: no title, no titled name
 _BOUNDED_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_SURNAME}{_GIVEN}(?:{_GIVEN})?)(?![{_HAN}])")
 _WHOLE_RE = re.compile(f"{_SURNAME}{_GIVEN}(?:{_GIVEN})?")
 # A name opening a sentence, followed by a word that ends it (陈志明于…, 王芳因头痛…): below the threshold.
 _SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=[{_STOP_AFTER}于於在的])")
+_HAS_SUBJECT_END_RE = re.compile(f"[{_STOP_AFTER}于於在的]")  # cheap first check for _SUBJECT_RE
 _LIST_SEPARATORS = "、，,/和及与與"
 _AFTER_CUE_RE = re.compile(f"[\\s,，、:：(（]*(?:{_alternation(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))")
 
@@ -308,7 +310,7 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         start, end = match.span("name")
         if not _not_a_name(text, start, end):
             _add(spans, start, end, CUED)
-    for match in _TITLED_RE.finditer(text):
+    for match in _TITLED_RE.finditer(text) if _HAS_TITLE_RE.search(text) else ():
         start, end = match.span("name")
         if not _lexicon_word_at(text, start, _NEVER_NAMES) and not _everyday_word_at(text, start, end):
             _add(spans, start, end, CUED)
@@ -325,7 +327,7 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
             _add(spans, start, end, CUED)
         else:
             _add(spans, start, end, BOUNDED if end - start >= 3 else BOUNDED_SHORT)
-    for match in _SUBJECT_RE.finditer(text):
+    for match in _SUBJECT_RE.finditer(text) if _HAS_SUBJECT_END_RE.search(text) else ():
         start, end = match.span("name")
         if not _not_a_name(text, start, end):
             _add(spans, start, end, BOUNDED if end - start >= 3 else BOUNDED_SHORT)

@@ -8,6 +8,7 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from detectors.classify import Classifier, resolve_overlaps
+from detectors.recognizers import person
 from detectors.recognizers.base import union_prefilter
 from detectors.recognizers.date_of_birth import is_birth_hint
 from detectors.recognizers.health_data import (
@@ -160,3 +161,15 @@ def test_latin_address_marks_as_trie_find_what_the_alternation_found() -> None:
     assert any(_LATIN_MARK_RE.search(text) for text in texts)
     for text in texts:
         assert (_LATIN_MARK_RE.search(text) is None) == (alternation.search(text) is None), text
+
+
+def test_person_first_checks_never_skip_a_name() -> None:
+    texts = [
+        text for labelled in labelled_corpus(400, seed=6) for _, text, _ in walk_strings(labelled.record)
+    ]
+    texts += ["王小明先生", "陈志明于2025年入院", "李医生说", "张伟 女士"]
+    titled = [text for text in texts if person._TITLED_RE.search(text)]
+    subjects = [text for text in texts if person._SUBJECT_RE.search(text)]
+    assert titled and subjects
+    assert all(person._HAS_TITLE_RE.search(text) for text in titled)
+    assert all(person._HAS_SUBJECT_END_RE.search(text) for text in subjects)
