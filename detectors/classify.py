@@ -11,7 +11,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from detectors.engine import build_analyzer
 from detectors.finding import Finding
 from detectors.recognizers import GbaRecognizer
-from detectors.recognizers.base import Span, union_prefilter
+from detectors.recognizers.base import Span
 from detectors.walker import Field, JsonValue, walk
 
 DEFAULT_THRESHOLD = 0.5
@@ -31,13 +31,6 @@ def _step(recognizer: GbaRecognizer) -> tuple[GbaRecognizer, str, re.Pattern[str
     prefilter = recognizer.prefilter(flags)
     find = partial(recognizer.spans_triggered, flags=flags, prefiltered=prefilter is not None)
     return recognizer, entity, prefilter, find
-
-
-def _union(triggers: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """A pattern that matches where any of ``triggers`` does (None: they cannot be joined)."""
-    if not triggers or len({trigger.flags for trigger in triggers}) > 1:
-        return None
-    return union_prefilter([trigger.pattern for trigger in triggers], triggers[0].flags)
 
 
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
@@ -84,8 +77,7 @@ class Classifier:
             ]
             for mask in range(1 << len(self._triggers))
         ]
-        # Most texts match no trigger at all: one search over their union says so.
-        self._any_trigger = _union(self._triggers)
+        self._trigger_bits = [(1 << index, trigger.search) for index, trigger in enumerate(self._triggers)]
         self._steps = [[_step(rec) for rec in plan] for plan in self._plans]
 
     def _trigger_index(self, trigger: re.Pattern[str]) -> int:
@@ -97,12 +89,10 @@ class Classifier:
 
     def _mask(self, text: str) -> int:
         """Bit i set: ``self._triggers[i]`` matches ``text``."""
-        if self._any_trigger is not None and self._any_trigger.search(text) is None:
-            return 0
         mask = 0
-        for index, trigger in enumerate(self._triggers):
-            if trigger.search(text) is not None:
-                mask |= 1 << index
+        for bit, search in self._trigger_bits:
+            if search(text) is not None:
+                mask |= bit
         return mask
 
     def find(self, text: str, hint: str = "") -> list[Found]:
