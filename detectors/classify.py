@@ -126,9 +126,8 @@ class Classifier:
         """The findings in every string field of ``record``; ``fields``: those fields if already walked
         (``Codec.decode`` walks them while it measures the depth)."""
         findings: list[Finding] = []
+        find = self.find
         for path, text, hint in walk(record).fields if fields is None else fields:
-            findings.extend(
-                Finding(path, entity, start, end, score)
-                for start, end, score, entity in self.find(text, hint)
-            )
+            for start, end, score, entity in find(text, hint):
+                findings.append(Finding(path, entity, start, end, score))
         return findings
