@@ -183,5 +183,9 @@ class Inspector:
         return Verdict(decision, value, encoded, findings, digest, detail, classify_seconds, inspect_seconds)
 
 
+# ``json.dumps(event, ensure_ascii=False, separators=(",", ":"))``, with one encoder for every event.
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def audit_bytes(event: dict[str, object]) -> bytes:
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _AUDIT_JSON.encode(event).encode("utf-8")

@@ -20,6 +20,8 @@ import yaml
 from detectors.walker import Field, JsonValue, walk
 
 MAGIC = 0
+# ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, with one encoder for every record.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 HEADER = struct.Struct(">bI")
 
 
@@ -112,7 +114,7 @@ class Codec:
         """Encode ``record`` in the same format (and Avro schema) as ``like``."""
         if like.format == "avro" and like.schema_id is not None:
             return encode_avro(record, like.schema_id, self.schemas.get(like.schema_id))
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _COMPACT_JSON.encode(record).encode("utf-8")
 
 
 def encode_avro(record: JsonValue, schema_id: int, schema: Any) -> bytes:

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from customs.factory import build_inspector
-from customs.inspection import Inspector, Origin, flow_context
+from customs.inspection import Inspector, Origin, audit_bytes, flow_context
 from customs.settings import Settings
+from load.generator import generate
 from rules.policy import load_policy
 from streams import headers as h
 
@@ -97,3 +98,16 @@ def test_audit_event_matches_its_avro_schema(inspector: Inspector) -> None:
         event = inspector.inspect(raw, flow, ORIGIN).audit_event(ORIGIN, flow)
         schema = inspector.codec.schemas.get(inspector.codec.schemas.id_of("audit_event"))
         assert validate(event, schema, raise_errors=True)
+
+
+def test_audit_and_masked_json_are_what_json_dumps_writes(inspector: Inspector) -> None:
+    def compact(value: object) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    for sample in generate(120, seed=12):
+        verdict = inspector.inspect(sample.payload(), flow_context(RESEARCH, date(2026, 5, 1)), ORIGIN)
+        event = verdict.audit_event(ORIGIN, flow_context(RESEARCH, date(2026, 5, 1)))
+        assert audit_bytes(event) == compact(event)
+        if sample.record is not None:
+            decoded = inspector.codec.decode(sample.payload())
+            assert inspector.codec.encode(sample.record, decoded) == compact(sample.record)
