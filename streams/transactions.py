@@ -69,14 +69,14 @@ class GatewayApp(faust.App):
     def __init__(self, *args: Any, source_topics: tuple[str, ...], **kwargs: Any) -> None:
         self._source_topics = source_topics
         super().__init__(*args, **kwargs)
-        self._attachments = CommittedOnlyAttachments(self)
+        self._held = self._attachments = CommittedOnlyAttachments(self)
 
     async def _on_partitions_revoked(self, revoked: set[TP]) -> None:
         """After Faust's own revocation (which commits what is done), forget outputs still held for
         revoked partitions: their inputs were not committed, so whoever owns a partition next reads
         them again — this worker too, if it gets the partition back — and holds their outputs anew."""
         await super()._on_partitions_revoked(revoked)
-        self._attachments.forget(revoked)
+        self._held.forget(revoked)
 
     def hold(self, message: Any, channel: Any, *, key: bytes | None, value: bytes, headers: Any) -> None:
         """Hold an output of ``message`` until the commit that covers ``message``'s offset publishes it,
