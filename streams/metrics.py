@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter as CountOf
 from collections.abc import Iterable, Mapping
 from typing import Literal, Protocol
 
@@ -119,21 +120,30 @@ class GatewayMetrics:
         )
         self._policy_version: str | None = None
         self._lag_partitions: set[tuple[str, str]] = set()
+        self._children: dict[tuple[int, tuple[str, ...]], Counter] = {}
+
+    def _child(self, metric: Counter, *values: str) -> Counter:
+        """``metric.labels(*values)``, remembered: label values are bounded, and this runs per record."""
+        key = (id(metric), values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
 
     def record_in(self, topic: str) -> None:
-        self.records_in.labels(topic=topic).inc()
+        self._child(self.records_in, topic).inc()
 
     def record_out(self, decision: Decision, findings: Iterable[Finding], topic: str) -> None:
         """Count one routed record: its decision, its findings by entity, its quarantine reasons."""
         flow = decision.flow_id or UNKNOWN_FLOW
-        self.records_out.labels(decision=decision.action.value, flow=flow).inc()
-        for finding in findings:
-            self.findings.labels(entity=finding.entity).inc()
+        self._child(self.records_out, decision.action.value, flow).inc()
+        for entity, count in CountOf(finding.entity for finding in findings).items():
+            self._child(self.findings, entity).inc(count)
         if decision.action is Action.QUARANTINE:
             for reason in decision.reasons:
-                self.quarantines.labels(reason=reason, flow=flow).inc()
+                self._child(self.quarantines, reason, flow).inc()
         if Reason.DECODE_ERROR in decision.reasons:
-            self.decode_errors.labels(topic=topic).inc()
+            self._child(self.decode_errors, topic).inc()
         if decision.policy_version != self._policy_version:
             self.set_policy_version(decision.policy_version)
 
