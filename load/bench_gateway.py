@@ -123,7 +123,8 @@ def produce(settings: Settings, batch: list[Record], rate: float = 0.0) -> None:
     for sent, (value, headers) in enumerate(batch, start=1):
         while True:
             try:
-                producer.produce(topic, value=value, headers=headers)
+                # Round robin, so every partition (and every worker's share) holds the same records.
+                producer.produce(topic, value=value, headers=headers, partition=sent % settings.partitions)
                 break
             except BufferError:
                 producer.poll(0.05)
