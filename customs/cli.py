@@ -108,7 +108,7 @@ def topics_create() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run a gateway worker (a Faust app, exactly once) until interrupted."""
+    """Run a gateway worker (exactly once; engine: CUSTOMS_STREAM_ENGINE) until interrupted."""
     from customs.factory import build_inspector
     from rules.policy import PolicyError
     from streams.worker import run_worker
