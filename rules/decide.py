@@ -115,11 +115,10 @@ def _quarantine(
     )
 
 
-def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy) -> Decision:
-    """Route one decoded record to allow, mask or quarantine, with the reasons and rules that decided it.
-
-    The per-record path: ``explain``'s decision without building its trace (tests hold the two equal).
-    """
+def _by_confidence(
+    findings: Sequence[Finding], policy: Policy
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """Findings at or above the policy's threshold, those left for review below it, the rest."""
     review = policy.review_threshold
     confident: list[Finding] = []
     uncertain: list[Finding] = []
@@ -131,6 +130,15 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
             uncertain.append(f)
         else:
             ignored.append(f)
+    return confident, uncertain, ignored
+
+
+def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy) -> Decision:
+    """Route one decoded record to allow, mask or quarantine, with the reasons and rules that decided it.
+
+    The per-record path: ``explain``'s decision without building its trace (tests hold the two equal).
+    """
+    confident, uncertain, ignored = _by_confidence(findings, policy)
     categorised = [(f, _categories(record, f, context)) for f in confident]
     flow = policy.find_flow(context.source, context.destination, context.purpose)
     flow_id = flow.id if flow else None
@@ -191,17 +199,7 @@ def explain(
 ) -> tuple[Decision, tuple[FindingTrace, ...]]:
     """``decide``, with a trace of what happened to every finding (for people: the CLI and review).
     The same steps and the same rule matching as ``decide``; tests hold their decisions equal."""
-    review = policy.review_threshold
-    confident: list[Finding] = []
-    uncertain: list[Finding] = []
-    ignored: list[Finding] = []
-    for f in findings:
-        if f.score >= policy.score_threshold:
-            confident.append(f)
-        elif review is not None and f.score >= review:
-            uncertain.append(f)
-        else:
-            ignored.append(f)
+    confident, uncertain, ignored = _by_confidence(findings, policy)
     categorised = [(f, _categories(record, f, context)) for f in confident]
     present: frozenset[Category] = frozenset().union(*(c for _, c in categorised))
     flow = policy.find_flow(context.source, context.destination, context.purpose)
