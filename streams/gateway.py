@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord
 
 from customs.inspection import Inspector, Verdict
@@ -128,8 +129,11 @@ class BatchGateway:
         self._committing: asyncio.Task[None] | None = None  # the batch being committed
         self._owners: dict[TopicPartition, int] = {}  # take-overs of each partition so far
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify")
-        self.consumer = AIOKafkaConsumer(
-            *settings.inbound_topic_names,
+        self.consumer = self._new_consumer()
+
+    def _new_consumer(self) -> AIOKafkaConsumer:
+        settings = self.settings
+        return AIOKafkaConsumer(
             bootstrap_servers=settings.bootstrap_servers,
             client_id=f"{settings.app_id}-gateway",
             group_id=settings.app_id,
@@ -142,6 +146,27 @@ class BatchGateway:
             fetch_max_bytes=max(52_428_800, settings.max_record_bytes * 4),
             fetch_max_wait_ms=100,
         )
+
+    async def _connect(self, stop: asyncio.Event) -> bool:
+        """Start the consumer, waiting for the broker as long as it takes; False if stopped first."""
+        delay = 1.0
+        while not stop.is_set():
+            self.consumer.subscribe(list(self.settings.inbound_topic_names), listener=Rebalance(self))
+            try:
+                await self.consumer.start()
+                return True
+            except KafkaConnectionError:
+                log.warning(
+                    "cannot reach Kafka at %s; trying again in %.0f s", self.settings.bootstrap_servers, delay
+                )
+                with contextlib.suppress(Exception):
+                    await self.consumer.stop()
+                self.consumer = self._new_consumer()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                delay = min(30.0, delay * 2)
+        await self.consumer.stop()
+        return False
 
     async def take_over(self, tp: TopicPartition) -> None:
         """Own ``tp``: fence its earlier producer, then continue from the offset committed with it."""
@@ -157,8 +182,8 @@ class BatchGateway:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Route batches until ``stop`` is set; the batch in hand is finished first."""
-        self.consumer.subscribe(list(self.settings.inbound_topic_names), listener=Rebalance(self))
-        await self.consumer.start()
+        if not await self._connect(stop):
+            return
         timers = [
             asyncio.create_task(self._every(self.settings.lag_interval, self._update_lag)),
             asyncio.create_task(self._every(10.0, self._report)),
