@@ -218,6 +218,8 @@ class BatchGateway:
         per input partition. Call with ``lock`` held."""
         batch: dict[TopicPartition, list[ConsumerRecord[Any, Any]]] = {}
         for tp, messages in fetched.items():
+            if self._owners.get(tp) != owners.get(tp):
+                continue  # read before the partition was taken over (and sought): they come again
             if tp in self.producers:
                 # A fetch that was under way when the partition was taken over (and sought to its
                 # committed offset) delivers records that will come again: route each offset once.
@@ -272,8 +274,8 @@ class BatchGateway:
                 continue
             self._observe(items)
 
-    def _inbound(self, message: ConsumerRecord[Any, Any]) -> routing.Inbound:
-        self.metrics.record_in(message.topic)
+    @staticmethod
+    def _inbound(message: ConsumerRecord[Any, Any]) -> routing.Inbound:
         return routing.inbound(
             topic=message.topic,
             partition=message.partition,
@@ -339,7 +341,8 @@ class BatchGateway:
 
     def _observe(self, items: list[tuple[routing.Inbound, Verdict]]) -> None:
         metrics = self.metrics
-        for record, verdict in items:
+        for record, verdict in items:  # counted once committed: a batch read again is not counted twice
+            metrics.record_in(record.origin.topic)
             metrics.observe_end_to_end(record.timestamp)
             metrics.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
             metrics.record_out(verdict.decision, verdict.findings, record.origin.topic)

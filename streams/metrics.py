@@ -41,7 +41,7 @@ class GatewayMetrics:
         r = registry
         # The stream.
         self.records_in = Counter(
-            "customs_records_in", "Inbound records read, by topic", ["topic"], registry=r
+            "customs_records_in", "Inbound records taken in, by topic (once each)", ["topic"], registry=r
         )
         self.records_out = Counter(
             "customs_records_out",
