@@ -162,9 +162,10 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
         )
     tally = Tally()
     stop = threading.Event()
+    stop_feed = threading.Event()
     threads = [
         threading.Thread(target=_count_outputs, args=(settings, tally, stop), daemon=True),
-        threading.Thread(target=_feed, args=(settings, rate, tally, stop), daemon=True),
+        threading.Thread(target=_feed, args=(settings, rate, tally, stop_feed), daemon=True),
     ]
     for thread in threads:
         thread.start()
@@ -180,7 +181,16 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        console.print("[bold]Stopping[/bold] the feed and the worker (it commits its last transaction)...")
+        console.print("[bold]Stopping[/bold] the feed; the worker routes what was fed, then stops...")
+        stop_feed.set()
+        threads[1].join(timeout=10)
+        caught_up = time.monotonic() + 15  # every fed record routed (read committed), or give up waiting
+        while (
+            worker.poll() is None
+            and sum(tally.decisions.values()) < tally.fed
+            and time.monotonic() < caught_up
+        ):
+            time.sleep(0.2)
         stop.set()
         for process in (worker, review):
             process.terminate()
