@@ -15,6 +15,7 @@ from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules.decide import decide
 from rules.decision import Decision, FlowContext
+from rules.holder import PolicyHolder
 from rules.policy import Policy
 
 
@@ -46,15 +47,19 @@ class ShadowTally:
     """Decides each record again under a shadow policy and counts where it would differ."""
 
     def __init__(self, policy: Policy) -> None:
-        self.policy = policy
+        self.holder = PolicyHolder(policy)  # swapped by hot reload; then ``reset`` starts a new count
         self._lock = threading.Lock()
         self._seen = 0
         self._differences: Counter[Difference] = Counter()
 
+    @property
+    def policy(self) -> Policy:
+        return self.holder()
+
     def __call__(
         self, record: JsonValue, findings: Sequence[Finding], context: FlowContext, active: Decision
     ) -> Difference | None:
-        difference = compare(active, decide(record, findings, context, self.policy))
+        difference = compare(active, decide(record, findings, context, self.holder()))
         self.add(difference)
         return difference
 
@@ -63,6 +68,12 @@ class ShadowTally:
             self._seen += 1
             if difference is not None:
                 self._differences[difference] += 1
+
+    def reset(self) -> None:
+        """Start counting afresh (a new shadow policy is not judged by its predecessor's differences)."""
+        with self._lock:
+            self._seen = 0
+            self._differences = Counter()
 
     def snapshot(self) -> tuple[int, Counter[Difference]]:
         """Records compared so far and the differences, by kind."""

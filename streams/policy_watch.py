@@ -7,9 +7,10 @@
 * ``CUSTOMS_POLICY_TOPIC`` optionally names a compacted topic whose latest value is a policy document;
   every worker reads all of it (no consumer group offsets) and applies the latest value the same way.
 * With ``CUSTOMS_SHADOW_POLICY``, the shadow tally's differences are logged every
-  ``CUSTOMS_SHADOW_REPORT_SECONDS``.
+  ``CUSTOMS_SHADOW_REPORT_SECONDS``; a shadow policy file is reloaded like the active one (its
+  differences are counted afresh from then on).
 
-Each runs in a daemon thread beside the Faust event loop; none ever touches a record.
+Each runs in a daemon thread beside the worker's event loop; none ever touches a record.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ def report_shadow(
     ``previous`` in ``metric`` (labels: the two decisions and the flow id, all bounded), and return
     the tally for the next delta."""
     seen, differences = tally.snapshot()
+    if any(differences[d] < n for d, n in previous.items()):
+        previous = Counter()  # the tally was reset (a new shadow policy): all of it is new
     if metric is not None:
         for difference, count in (differences - previous).items():
             metric.labels(
@@ -220,6 +223,19 @@ class PolicyWatch:
             self._thread(lambda: topic.run(self.stop_event), "policy-topic")
         if isinstance(self.inspector.shadow, ShadowTally):
             tally = self.inspector.shadow
+            shadow_file = settings.shadow_policy
+            if shadow_file and shadow_file not in PRESETS and Path(shadow_file).is_file():
+                inspector = self.inspector
+
+                def shadow_reloaded(policy: Policy) -> None:
+                    _lower_threshold(inspector, policy)
+                    tally.reset()
+
+                shadow = PolicyFileWatcher(Path(shadow_file), PolicyReloader(tally.holder, shadow_reloaded))
+                self._every(settings.policy_poll_seconds, shadow.poll, "shadow-policy-file")
+                log.info(
+                    "watching shadow policy file %s every %ss", shadow_file, settings.policy_poll_seconds
+                )
             state: dict[str, Counter[Difference]] = {"last": Counter()}
 
             def report() -> None:

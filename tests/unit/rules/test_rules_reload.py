@@ -139,3 +139,45 @@ def test_policy_watch_threads_start_and_stop(tmp_path: Path) -> None:
     finally:
         watch.stop()
     assert not any(t.is_alive() for t in watch.threads)
+
+
+def test_shadow_policy_file_is_reloaded_and_counted_afresh(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from rules.shadow import ShadowTally
+    from streams.policy_watch import report_shadow
+
+    shadow_path = tmp_path / "shadow.yaml"
+    shadow_path.write_text(ALLOW_ALL)  # differs from the active mask-all on every record with a phone
+    settings = Settings(
+        pseudonym_key="unit-test-key",
+        policy="mask-all",
+        shadow_policy=str(shadow_path),
+        policy_poll_seconds=0.05,
+        shadow_report_seconds=3600,
+    )
+    inspector = build_inspector(settings)
+    tally = inspector.shadow
+    assert isinstance(tally, ShadowTally)
+    for _ in range(3):
+        assert _stamp(inspector)[0] == "mask"
+    first = report_shadow(tally, Counter())
+    assert sum(first.values()) == 3
+    watch = PolicyWatch(settings, inspector).start()
+    try:
+        shadow_path.write_text(BROKEN)  # refused: the shadow in force stays, and so do its counts
+        time.sleep(0.3)
+        assert tally.policy.name == "v2" and tally.snapshot()[0] == 3
+        shadow_path.write_text(MASK_ALL.replace("name: v1", "name: v4"))  # now agrees with the active one
+        deadline = time.monotonic() + 5
+        while tally.policy.name != "v4" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert tally.policy.name == "v4"
+        assert tally.snapshot() == (0, Counter())  # counted afresh under the new shadow
+        assert _stamp(inspector)[0] == "mask"  # routing follows the active policy throughout
+        seen, differences = tally.snapshot()
+        assert (seen, sum(differences.values())) == (1, 0)
+        assert report_shadow(tally, first) == Counter()
+        assert inspector.policy().name == "mask-all"
+    finally:
+        watch.stop()
