@@ -107,14 +107,6 @@ def _rule_for(
     return rule, f"category {', '.join(matched)} listed{scope}"
 
 
-def _quarantine(
-    policy: Policy, flow_id: str | None, reasons: Sequence[str], rule_ids: Sequence[str] = ()
-) -> Decision:
-    return Decision(
-        Action.QUARANTINE, tuple(dict.fromkeys(reasons)), tuple(rule_ids), policy.version, flow_id=flow_id
-    )
-
-
 def _by_confidence(
     findings: Sequence[Finding], policy: Policy
 ) -> tuple[list[Finding], list[Finding], list[Finding]]:
@@ -134,35 +126,75 @@ def _by_confidence(
 
 
 def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy) -> Decision:
-    """Route one decoded record to allow, mask or quarantine, with the reasons and rules that decided it.
+    """Route one decoded record to allow, mask or quarantine, with the reasons and rules that decided it."""
+    return _decide(record, findings, context, policy, None)
 
-    The per-record path: ``explain``'s decision without building its trace (tests hold the two equal).
-    """
+
+def explain(
+    record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy
+) -> tuple[Decision, tuple[FindingTrace, ...]]:
+    """``decide``, with a trace of what happened to every finding (for people: the CLI and review)."""
+    traces: list[FindingTrace] = []
+    decision = _decide(record, findings, context, policy, traces)
+    return decision, tuple(traces)
+
+
+def _decide(
+    record: JsonValue,
+    findings: Sequence[Finding],
+    context: FlowContext,
+    policy: Policy,
+    traces: list[FindingTrace] | None,
+) -> Decision:
+    """The one decision procedure; with ``traces``, it also says there what happened to each finding
+    (the per-record path passes None and builds no explanation)."""
     confident, uncertain, ignored = _by_confidence(findings, policy)
     categorised = [(f, _categories(record, f, context)) for f in confident]
     flow = policy.find_flow(context.source, context.destination, context.purpose)
     flow_id = flow.id if flow else None
     for f in ignored:
-        category_of(f.entity)  # explain's trace looks every entity up: an unknown one fails both alike
+        category = category_of(f.entity)  # an unknown entity fails here, explained or not
+        if traces is not None:
+            traces.append(
+                FindingTrace(f, (category,), "below_threshold", None, None, "score below threshold")
+            )
+
+    def held(reasons: Sequence[str], rule_ids: Sequence[str] = (), untouched: str = "") -> Decision:
+        if untouched and traces is not None:
+            for finding, categories in categorised:
+                traces.append(
+                    FindingTrace(finding, tuple(sorted(categories)), "acted", None, None, untouched)
+                )
+        return Decision(
+            Action.QUARANTINE, tuple(dict.fromkeys(reasons)), tuple(rule_ids), policy.version, flow_id=flow_id
+        )
 
     if context.important_data:
-        return _quarantine(policy, flow_id, [Reason.IMPORTANT_DATA])
+        return held([Reason.IMPORTANT_DATA], untouched="record is important data")
     if policy.require_flow:
         if flow is None:
-            return _quarantine(policy, flow_id, [Reason.NO_FLOW])
+            return held([Reason.NO_FLOW], untouched="no filed flow")
         present: frozenset[Category] = frozenset().union(*(c for _, c in categorised))
         flow_reasons = _flow_reasons(flow, context, policy, present)
         if flow_reasons:
-            return _quarantine(policy, flow_id, flow_reasons)
+            return held(flow_reasons, untouched="flow checks failed: " + ", ".join(flow_reasons))
 
     reasons: list[str] = []
     quarantine_rules: list[str] = []
     mask_rules: list[str] = []
     masks: list[MaskInstruction] = []
     for finding, categories in categorised:
-        rule = _first_rule(finding, categories, flow_id, policy.rules)
+        if traces is None:
+            rule = _first_rule(finding, categories, flow_id, policy.rules)
+        else:
+            match = _rule_for(finding, categories, flow_id, policy.rules)
+            rule, why = match if match else (None, f"no rule matched: default_action {policy.default_action}")
         action = rule.action if rule else Action(policy.default_action)
         rule_id = rule.id if rule else "default"
+        if traces is not None:
+            traces.append(
+                FindingTrace(finding, tuple(sorted(categories)), "acted", action.value, rule_id, why)
+            )
         if action is Action.QUARANTINE:
             reasons.append(Reason.RULE_QUARANTINE)
             quarantine_rules.append(rule_id)
@@ -172,16 +204,25 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
             mask_rules.append(rule_id)
     for finding in uncertain:
         categories = _categories(record, finding, context)
-        rule = _first_rule(finding, categories, flow_id, policy.rules, use_min_score=False)
-        if rule and rule.on_low_confidence:
-            lc_action, rule_id = rule.on_low_confidence, rule.id
+        if traces is None:
+            rule = _first_rule(finding, categories, flow_id, policy.rules, use_min_score=False)
+            why = ""
         else:
-            lc_action, rule_id = policy.low_confidence_action, "low_confidence_action"
+            match = _rule_for(finding, categories, flow_id, policy.rules, use_min_score=False)
+            rule, why = match if match else (None, "")
+        if rule and rule.on_low_confidence:
+            lc_action, rule_id, why = rule.on_low_confidence, rule.id, why + ": on_low_confidence"
+        else:
+            lc_action, rule_id, why = policy.low_confidence_action, "low_confidence_action", "policy default"
+        if traces is not None:
+            traces.append(
+                FindingTrace(finding, tuple(sorted(categories)), "low_confidence", lc_action, rule_id, why)
+            )
         if lc_action == "quarantine":
             reasons.append(Reason.LOW_CONFIDENCE)
             quarantine_rules.append(rule_id)
     if quarantine_rules:
-        return _quarantine(policy, flow_id, reasons, list(dict.fromkeys(quarantine_rules)))
+        return held(reasons, list(dict.fromkeys(quarantine_rules)))
     if masks:
         return Decision(
             Action.MASK,
@@ -192,90 +233,3 @@ def decide(record: JsonValue, findings: Sequence[Finding], context: FlowContext,
             flow_id,
         )
     return Decision(Action.ALLOW, (), (), policy.version, flow_id=flow_id)
-
-
-def explain(
-    record: JsonValue, findings: Sequence[Finding], context: FlowContext, policy: Policy
-) -> tuple[Decision, tuple[FindingTrace, ...]]:
-    """``decide``, with a trace of what happened to every finding (for people: the CLI and review).
-    The same steps and the same rule matching as ``decide``; tests hold their decisions equal."""
-    confident, uncertain, ignored = _by_confidence(findings, policy)
-    categorised = [(f, _categories(record, f, context)) for f in confident]
-    present: frozenset[Category] = frozenset().union(*(c for _, c in categorised))
-    flow = policy.find_flow(context.source, context.destination, context.purpose)
-    flow_id = flow.id if flow else None
-    traces: list[FindingTrace] = [
-        FindingTrace(f, (category_of(f.entity),), "below_threshold", None, None, "score below threshold")
-        for f in ignored
-    ]
-
-    def held(
-        reasons: Sequence[str], rule_ids: Sequence[str] = ()
-    ) -> tuple[Decision, tuple[FindingTrace, ...]]:
-        decision = Decision(
-            Action.QUARANTINE, tuple(dict.fromkeys(reasons)), tuple(rule_ids), policy.version, flow_id=flow_id
-        )
-        return decision, tuple(traces)
-
-    def untouched(why: str) -> None:
-        for finding, categories in categorised:
-            traces.append(FindingTrace(finding, tuple(sorted(categories)), "acted", None, None, why))
-
-    if context.important_data:
-        untouched("record is important data")
-        return held([Reason.IMPORTANT_DATA])
-    if policy.require_flow:
-        if flow is None:
-            untouched("no filed flow")
-            return held([Reason.NO_FLOW])
-        flow_reasons = _flow_reasons(flow, context, policy, present)
-        if flow_reasons:
-            untouched("flow checks failed: " + ", ".join(flow_reasons))
-            return held(flow_reasons)
-
-    reasons: list[str] = []
-    quarantine_rules: list[str] = []
-    mask_rules: list[str] = []
-    masks: list[MaskInstruction] = []
-    for finding, categories in categorised:
-        match = _rule_for(finding, categories, flow_id, policy.rules)
-        rule, why = match if match else (None, f"no rule matched: default_action {policy.default_action}")
-        action = rule.action if rule else Action(policy.default_action)
-        rule_id = rule.id if rule else "default"
-        traces.append(FindingTrace(finding, tuple(sorted(categories)), "acted", action.value, rule_id, why))
-        if action is Action.QUARANTINE:
-            reasons.append(Reason.RULE_QUARANTINE)
-            quarantine_rules.append(rule_id)
-        elif action is Action.MASK:
-            spec = rule.operator if rule and rule.operator else policy.default_operator
-            masks.append(MaskInstruction(finding, spec.name, tuple(sorted(spec.params.items()))))
-            mask_rules.append(rule_id)
-    for finding in uncertain:
-        categories = _categories(record, finding, context)
-        match = _rule_for(finding, categories, flow_id, policy.rules, use_min_score=False)
-        if match and match[0].on_low_confidence:
-            lc_action, rule_id, why = (
-                match[0].on_low_confidence,
-                match[0].id,
-                match[1] + ": on_low_confidence",
-            )
-        else:
-            lc_action, rule_id, why = policy.low_confidence_action, "low_confidence_action", "policy default"
-        status = "low_confidence"
-        traces.append(FindingTrace(finding, tuple(sorted(categories)), status, lc_action, rule_id, why))
-        if lc_action == "quarantine":
-            reasons.append(Reason.LOW_CONFIDENCE)
-            quarantine_rules.append(rule_id)
-    if quarantine_rules:
-        return held(reasons, list(dict.fromkeys(quarantine_rules)))
-    if masks:
-        decision = Decision(
-            Action.MASK,
-            (Reason.RULE_MASK,),
-            tuple(dict.fromkeys(mask_rules)),
-            policy.version,
-            tuple(masks),
-            flow_id,
-        )
-        return decision, tuple(traces)
-    return Decision(Action.ALLOW, (), (), policy.version, flow_id=flow_id), tuple(traces)
