@@ -11,7 +11,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from detectors.engine import build_analyzer
 from detectors.finding import Finding
 from detectors.recognizers import GbaRecognizer
-from detectors.recognizers.base import Span
+from detectors.recognizers.base import Span, SpanRecognizer
 from detectors.walker import Field, JsonValue, walk
 
 DEFAULT_THRESHOLD = 0.5
@@ -25,7 +25,7 @@ def _step(recognizer: GbaRecognizer) -> tuple[GbaRecognizer, str, re.Pattern[str
     """How the classifier runs ``recognizer`` on a text whose triggers it has searched: a recognizer
     with a TRIGGER and the base ``analyze`` skips the trigger (and, given its prefilter, the prefilter)."""
     entity = recognizer.supported_entities[0]
-    if recognizer.TRIGGER is None or type(recognizer).analyze is not GbaRecognizer.analyze:
+    if recognizer.TRIGGER is None or isinstance(recognizer, SpanRecognizer):
         return recognizer, entity, None, recognizer.spans
     flags = recognizer.global_regex_flags or 0
     prefilter = recognizer.prefilter(flags)

@@ -225,3 +225,24 @@ class GbaRecognizer(PatternRecognizer):
             bool(lowered) and any(word in lowered for word in self._context_lower),
             bool(lowered) and any(word in lowered for word in self._negative_lower),
         )
+
+
+class SpanRecognizer(GbaRecognizer):
+    """A recognizer that finds its spans itself (lexicons, name and address rules, dates) instead of
+    through PATTERNS: ``analyze`` turns its spans into Presidio results, and the classifier takes the
+    spans as they are."""
+
+    # Whether the spans' scores already weigh the context words (said in the results' metadata).
+    CONTEXT_ENHANCED: ClassVar[bool] = False
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        return self.results(self.spans(text), context_enhanced=self.CONTEXT_ENHANCED)
+
+    def spans(self, text: str) -> Sequence[Span]:
+        raise NotImplementedError

@@ -19,10 +19,9 @@ from datetime import date
 from functools import lru_cache
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 from detectors.recognizers.health_data import hint_words
 
 DATE_ONLY = 0.2  # below the threshold: a date needs birth context or a birth field name
@@ -104,21 +103,12 @@ _HINT_RE = re.compile(
 _HINT_PLACE_RE = re.compile(r"(?<![a-z])(?:place|birthplace|city|country|town|province)(?![a-z])|地|籍")
 
 
-class DateOfBirthRecognizer(GbaRecognizer):
+class DateOfBirthRecognizer(SpanRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     # Presidio needs a pattern; matching and context are done in ``analyze``.
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("date", DATE_RE.pattern, DATE_ONLY)]
     CONTEXT = ("出生日期", "出生年月", "出生", "生日", "dob", "date of birth", "born", "birthday")
     TRIGGER = YEAR  # every form of DATE_RE holds a year
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        return self.results(self.spans(text))
 
     def spans(self, text: str) -> list[Span]:
         if not text or len(text) < 6:

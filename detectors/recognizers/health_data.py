@@ -22,11 +22,10 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
 from detectors.lexicon import health as lex
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 STRONG = 0.85  # lab values, syndromes, fractures, herb and drug doses
 TERM = 0.75  # lexicon diagnoses and symptoms
@@ -446,21 +445,12 @@ _HINT_NEGATIVE_RE = word_pattern(
 )
 
 
-class HealthDataRecognizer(GbaRecognizer):
+class HealthDataRecognizer(SpanRecognizer):
     ENTITY = "HEALTH_DATA"
     # Presidio needs a pattern; matching is done by ``find_health_spans`` in ``analyze``.
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("health_lexicon", r"(?!)", TERM)]
     CONTEXT = lex.CONTEXT
     NEGATIVE_CONTEXT = ()
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        return self.results(self.spans(text))
 
     def spans(self, text: str) -> Sequence[Span]:
         if not text:

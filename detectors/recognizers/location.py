@@ -19,11 +19,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
 from detectors.lexicon.places import LATIN_PLACES, MAINLAND_LATIN_PLACES, NOT_STREETS, PLACES
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 from detectors.recognizers.health_data import trie_regex
 
 STREET_NUMBER = 0.7  # a street with a house number
@@ -161,8 +160,9 @@ LATIN_MARKS = (
 _LATIN_MARK_RE = re.compile(f"(?:{trie_regex(LATIN_MARKS)})(?![a-z])")
 
 
-class LocationRecognizer(GbaRecognizer):
+class LocationRecognizer(SpanRecognizer):
     ENTITY = "LOCATION"
+    CONTEXT_ENHANCED = True
     TRIGGER = _HAS_DIGIT_RE  # every address shape has a number
     # The shapes, for documentation; ``analyze`` runs them and trims each match to the address.
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -191,15 +191,6 @@ class LocationRecognizer(GbaRecognizer):
         "morada",
         "endereço",
     )
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        return self.results(self.spans(text), context_enhanced=True)
 
     def spans(self, text: str) -> list[Span]:
         if not text or _HAS_DIGIT_RE.search(text) is None:

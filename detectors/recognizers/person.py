@@ -25,8 +25,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar, NamedTuple
 
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
 from detectors.lexicon.common_words import COMMON_WORDS
 from detectors.lexicon.latin_names import (
@@ -41,7 +40,7 @@ from detectors.lexicon.places import LATIN_PLACES, ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.surnames import COMPOUND_SURNAMES, NAME_CHARACTERS, SINGLE_SURNAMES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
 from detectors.lexicon.wordlist import word_set
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, GbaRecognizer, Span
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 CUED = 0.65  # a cue word before or a title after a Chinese name
 WHOLE_VALUE = 0.6  # the whole field is a 2-4 character name (3 or more characters, or a name-like given)
@@ -145,8 +144,9 @@ class _Token(NamedTuple):
     lower: str
 
 
-class PersonRecognizer(GbaRecognizer):
+class PersonRecognizer(SpanRecognizer):
     ENTITY = "PERSON"
+    CONTEXT_ENHANCED = True
     # The shapes, for documentation and Presidio's explanations; ``analyze`` does the work, because a
     # name needs lexicon checks that a pattern cannot express.
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -221,15 +221,6 @@ class PersonRecognizer(GbaRecognizer):
         "诊断",
         "診斷",
     )
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        return self.results(self.spans(text), context_enhanced=True)
 
     def spans(self, text: str) -> list[Span]:
         spans: dict[tuple[int, int], float] = {}
