@@ -86,7 +86,8 @@ def presidio_engine() -> tuple[Any, str]:
     return engine, config
 
 
-def _time_passes(work: Callable[[], None], runs: int) -> list[float]:
+def time_passes(work: Callable[[], None], runs: int) -> list[float]:
+    """Seconds of each of ``runs`` timed calls of ``work``."""
     seconds = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -106,7 +107,7 @@ def bench_ours(records: Sequence[dict[str, Any]], runs: int) -> tuple[Throughput
 
     count = len(list(classifier.analyzer.registry.recognizers))
     config = f"our Classifier: {count} GBA recognizers, no NLP engine"
-    return Throughput("ours", config, _time_passes(work, runs), len(records)), classifier
+    return Throughput("ours", config, time_passes(work, runs), len(records)), classifier
 
 
 def bench_presidio(engine: Any, config: str, records: Sequence[dict[str, Any]], runs: int) -> Throughput:
@@ -120,7 +121,7 @@ def bench_presidio(engine: Any, config: str, records: Sequence[dict[str, Any]], 
             for text in texts:
                 engine.analyze(text=text, language="en")
 
-    return Throughput("presidio", config, _time_passes(work, runs), len(records))
+    return Throughput("presidio", config, time_passes(work, runs), len(records))
 
 
 def recognizer_breakdown(
@@ -137,7 +138,7 @@ def recognizer_breakdown(
             for text in texts:
                 recognizer.analyze(text=text, entities=entities, nlp_artifacts=artifacts)
 
-        timings.append((type(recognizer).__name__, statistics.median(_time_passes(work, runs))))
+        timings.append((type(recognizer).__name__, statistics.median(time_passes(work, runs))))
     return sorted(timings, key=lambda item: -item[1])
 
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, audit_bytes, flow_context
 from customs.settings import Settings
-from load.feed import encoded, flow_headers
+from load.bench_detect import time_passes
+from load.feed import as_avro, encoded, flow_headers
 from load.generator import generate
 from rules.decision import FlowContext
 from streams import headers as h
@@ -40,21 +40,11 @@ def inspection_items(count: int, seed: int, settings: Settings, avro_share: floa
     limits = {"max_record_bytes": settings.max_record_bytes, "max_depth": settings.max_depth}
     samples = generate(count, seed=seed, **limits)
     for index, sample in enumerate(samples):
-        as_avro = (index * 7919 % 1000) < avro_share * 1000  # the spread load.feed uses
-        value = encoded(sample, schemas, as_avro)
+        value = encoded(sample, schemas, as_avro(index, avro_share))
         headers = h.as_text(flow_headers(sample))
         origin = Origin("bench.inbound", 0, index, 1_780_000_000_000 + index)
         items.append((value, flow_context(headers, RECORD_DATE), origin))
     return items
-
-
-def _passes(work: Callable[[], None], runs: int) -> list[float]:
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - started)
-    return seconds
 
 
 def bench(inspector: Inspector, items: Sequence[Item], runs: int, audit: bool) -> list[float]:
@@ -70,7 +60,7 @@ def bench(inspector: Inspector, items: Sequence[Item], runs: int, audit: bool) -
         for value, flow, origin in items:
             audit_bytes(inspector.inspect(value, flow, origin).audit_event(origin, flow))
 
-    return _passes(inspect_and_audit if audit else inspect_all, runs)
+    return time_passes(inspect_and_audit if audit else inspect_all, runs)
 
 
 def _line(name: str, records: int, seconds: list[float]) -> str:

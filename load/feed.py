@@ -42,6 +42,11 @@ def samples(count: int, seed: int, settings: Settings) -> Iterator[SampleRecord]
         yield from generate(10_000, seed=seed * 1_000_003 + round_, **kwargs)
 
 
+def as_avro(index: int, share: float) -> bool:
+    """Whether the ``index``-th record of a feed goes out as Avro: ``share`` of them, spread evenly."""
+    return (index * 7919 % 1000) < share * 1000
+
+
 def publish(
     settings: Settings,
     count: int,
@@ -66,8 +71,7 @@ def publish(
 
     try:
         for index, sample in enumerate(samples(count, seed, settings)):
-            as_avro = (index * 7919 % 1000) < avro_share * 1000  # deterministic spread
-            value = encoded(sample, schemas, as_avro)
+            value = encoded(sample, schemas, as_avro(index, avro_share))
             key = sample.record["id"].encode() if sample.record and "id" in sample.record else None
             while True:
                 try:
