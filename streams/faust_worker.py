@@ -15,12 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
-from prometheus_client import CollectorRegistry
 
 from customs.inspection import Inspector, Verdict
 from customs.settings import Settings
 from streams import routing
-from streams.metrics import GatewayMetrics, partition_lags
+from streams.metrics import GatewayMetrics, partition_lags, progress_line
 from streams.transactions import GatewayApp
 
 log = logging.getLogger("customs.worker")
@@ -30,7 +29,7 @@ def _broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server.strip())
 
 
-def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics | None = None) -> faust.App:
+def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics) -> faust.App:
     app = GatewayApp(
         settings.app_id,
         source_topics=tuple(settings.inbound_topic_names),
@@ -59,8 +58,6 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics 
     }
     executor = ThreadPoolExecutor(max_workers=settings.classify_threads, thread_name_prefix="classify")
     counts: Counter[str] = Counter()
-    metrics = metrics or GatewayMetrics(CollectorRegistry())
-    metrics.set_policy_version(inspector.policy().version)  # then kept current by each decision
     positions: dict[tuple[str, int], int] = {}  # the next offset to process, as processed here
 
     def inspect_batch(items: list[routing.Inbound]) -> list[Verdict]:
@@ -97,10 +94,8 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics 
                         value=output.value,
                         headers=output.headers,
                     )
-                metrics.observe_end_to_end(message.timestamp)
-                metrics.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
+                metrics.observe_routed(verdict, message.topic, message.timestamp)
                 counts[verdict.action.value] += 1
-                metrics.record_out(verdict.decision, verdict.findings, message.topic)
                 positions[(message.topic, message.partition)] = message.offset + 1
 
     @app.timer(interval=settings.lag_interval)  # type: ignore[untyped-decorator]
@@ -110,11 +105,8 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics 
 
     @app.timer(interval=10.0)  # type: ignore[untyped-decorator]
     async def report() -> None:
-        if counts:
-            total = sum(counts.values())
-            log.info(
-                "processed %d records: %s", total, ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            )
+        if line := progress_line(counts):
+            log.info(line)
 
     return app
 

@@ -34,7 +34,7 @@ from aiokafka.structs import ConsumerRecord
 from customs.inspection import Inspector, Verdict
 from customs.settings import Settings
 from streams import routing
-from streams.metrics import GatewayMetrics, partition_lags
+from streams.metrics import GatewayMetrics, partition_lags, progress_line
 
 log = logging.getLogger("customs.gateway")
 
@@ -343,9 +343,7 @@ class BatchGateway:
         metrics = self.metrics
         for record, verdict in items:  # counted once committed: a batch read again is not counted twice
             metrics.record_in(record.origin.topic)
-            metrics.observe_end_to_end(record.timestamp)
-            metrics.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
-            metrics.record_out(verdict.decision, verdict.findings, record.origin.topic)
+            metrics.observe_routed(verdict, record.origin.topic, record.timestamp)
             self.counts[verdict.action.value] += 1
 
     async def _update_lag(self) -> None:
@@ -354,10 +352,8 @@ class BatchGateway:
         )
 
     async def _report(self) -> None:
-        if self.counts:
-            total = sum(self.counts.values())
-            summary = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
-            log.info("processed %d records: %s", total, summary)
+        if line := progress_line(self.counts):
+            log.info(line)
 
     @staticmethod
     async def _every(seconds: float, action: Any) -> None:

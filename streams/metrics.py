@@ -14,7 +14,7 @@ import logging
 import time
 from collections import Counter as CountOf
 from collections.abc import Iterable, Mapping
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from faust.types import TP
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
@@ -22,6 +22,9 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from detectors.finding import Finding
 from rules.decision import Action, Decision
 from rules.reasons import Reason
+
+if TYPE_CHECKING:
+    from customs.inspection import Verdict
 
 log = logging.getLogger("customs.metrics")
 
@@ -153,6 +156,12 @@ class GatewayMetrics:
             self.classification_seconds.observe(classify_seconds)
         self.decision_seconds.observe(max(0.0, inspect_seconds - classify_seconds))
 
+    def observe_routed(self, verdict: Verdict, topic: str, timestamp: float | None) -> None:
+        """Observe one routed record: its latency from ``timestamp``, its inspection times, its decision."""
+        self.observe_end_to_end(timestamp)
+        self.observe_inspection(verdict.classify_seconds, verdict.inspect_seconds)
+        self.record_out(verdict.decision, verdict.findings, topic)
+
     def set_policy_version(self, version: str) -> None:
         """Publish ``version`` as the one active policy version (replacing the previous one)."""
         self._policy_version = version
@@ -173,6 +182,14 @@ class GatewayMetrics:
         for (topic, partition), lag in current.items():
             self.consumer_lag.labels(topic=topic, partition=partition).set(max(0, lag))
         self._lag_partitions = set(current)
+
+
+def progress_line(counts: Mapping[str, int]) -> str | None:
+    """The worker's periodic progress log: records routed so far, by decision (None before the first)."""
+    if not counts:
+        return None
+    summary = ", ".join(f"{decision} {n}" for decision, n in sorted(counts.items()))
+    return f"processed {sum(counts.values())} records: {summary}"
 
 
 class LagSource(Protocol):

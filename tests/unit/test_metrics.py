@@ -27,7 +27,7 @@ from load.generator import generate
 from rules.decision import Action, Decision
 from rules.policy import load_policy
 from streams.codec import SchemaStore
-from streams.metrics import UNKNOWN_FLOW, GatewayMetrics, partition_lags, serve_metrics
+from streams.metrics import UNKNOWN_FLOW, GatewayMetrics, partition_lags, progress_line, serve_metrics
 
 REPO = Path(__file__).resolve().parents[2]
 PROMETHEUS = REPO / "deploy" / "prometheus"
@@ -324,3 +324,14 @@ def test_dashboard_uses_the_provisioned_datasource() -> None:
     for dashboard in _dashboards():
         for panel in dashboard["panels"]:  # type: ignore[attr-defined]
             assert panel["datasource"]["uid"] in uids
+
+
+@pytest.mark.parametrize(
+    ("counts", "line"),
+    [
+        ({}, None),
+        ({"mask": 2, "allow": 1}, "processed 3 records: allow 1, mask 2"),
+    ],
+)
+def test_progress_line_counts_decisions_only(counts: dict[str, int], line: str | None) -> None:
+    assert progress_line(counts) == line
