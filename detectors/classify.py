@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
@@ -15,6 +15,10 @@ from detectors.recognizers.base import Span, SpanRecognizer
 from detectors.walker import Field, JsonValue, walk
 
 DEFAULT_THRESHOLD = 0.5
+# Short field values repeat from record to record (doses, herbs, departments, currencies, id types):
+# what was found in one is remembered, keyed by value, field name and threshold (bounded LRU).
+CACHED_TEXT_MAX = 64
+FIND_CACHE_SIZE = 16_384
 
 
 Find = Callable[[str], Sequence[Span]]
@@ -79,6 +83,7 @@ class Classifier:
         ]
         self._trigger_bits = [(1 << index, trigger.search) for index, trigger in enumerate(self._triggers)]
         self._steps = [[_step(rec) for rec in plan] for plan in self._plans]
+        self._find_cached = lru_cache(maxsize=FIND_CACHE_SIZE)(self._find)  # thread-safe, bounded
 
     def _trigger_index(self, trigger: re.Pattern[str]) -> int:
         return next(index for index, known in enumerate(self._triggers) if known is trigger)
@@ -95,15 +100,20 @@ class Classifier:
                 mask |= bit
         return mask
 
-    def find(self, text: str, hint: str = "") -> list[Found]:
+    def find(self, text: str, hint: str = "") -> Sequence[Found]:
         """``(start, end, score, entity)`` of what every recognizer finds in ``text``, scored with the
         field name ``hint``, at or above the threshold, overlaps resolved. Each trigger is searched once
         (recognizers without a match are not run); a triggered recognizer runs only where its prefilter
-        matches; recognizers report plain spans (no Presidio results to build and drop)."""
+        matches; recognizers report plain spans (no Presidio results to build and drop). Values of up
+        to ``CACHED_TEXT_MAX`` characters are looked up in a bounded cache first."""
+        if len(text) <= CACHED_TEXT_MAX:
+            return self._find_cached(text, hint, self.threshold)
+        return self._find(text, hint, self.threshold)
+
+    def _find(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
         if not text or text.isspace():
-            return []
+            return ()
         found: list[Found] = []
-        threshold = self.threshold
         for recognizer, entity, prefilter, spans in self._steps[self._mask(text)]:
             if prefilter is not None and prefilter.search(text) is None:
                 continue
@@ -112,7 +122,7 @@ class Classifier:
                     score = recognizer.score_with_hint(score, hint)
                 if score >= threshold:
                     found.append((start, end, score, entity))
-        return _resolve(found) if len(found) > 1 else found
+        return tuple(_resolve(found) if len(found) > 1 else found)
 
     def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:
         """``find`` as Presidio results: every recognizer over ``text`` (the engine's registry, called

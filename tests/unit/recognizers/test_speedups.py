@@ -128,6 +128,33 @@ def test_classify_text_finds_what_every_recognizer_finds() -> None:
         assert found == _reference_classify_text(classifier, text, hint), text
 
 
+def test_find_cache_gives_what_a_fresh_search_gives() -> None:
+    classifier = Classifier(threshold=0.3)
+    texts = [
+        ("10g", "dose"),
+        ("陈大文", "name"),
+        ("13812345678", ""),
+        ("13812345678", "order_no"),
+        ("男", ""),
+    ]
+    texts += [
+        (text, hint)
+        for labelled in labelled_corpus(100, seed=11)
+        for _, text, hint in walk_strings(labelled.record)
+    ]
+    for text, hint in texts + texts:  # the second round comes from the cache where short enough
+        assert classifier.find(text, hint) == classifier._find(text, hint, 0.3), text
+    assert classifier._find_cached.cache_info().hits >= len(texts) // 2
+
+
+def test_find_cache_follows_a_lowered_threshold() -> None:
+    classifier = Classifier()
+    text = "白术"  # a herb with no health field name: scored below the default threshold
+    assert classifier.find(text, "") == ()
+    classifier.threshold = 0.1  # the policy watcher lowers it for a new policy's review threshold
+    assert [entity for *_, entity in classifier.find(text, "")] == ["HEALTH_DATA"]
+
+
 def test_spans_are_what_analyze_reports() -> None:
     classifier = Classifier()
     texts = [
