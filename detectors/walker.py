@@ -12,7 +12,9 @@ JsonValue = Any  # a tree of dict / list / str / int / float / bool / None
 
 def join_path(prefix: str, key: object) -> str:
     """Append ``key`` to a dot-joined path; dots and backslashes inside keys are escaped with ``\\``."""
-    part = str(key).replace("\\", "\\\\").replace(".", "\\.")
+    part = key if type(key) is str else str(key)
+    if "." in part or "\\" in part:
+        part = part.replace("\\", "\\\\").replace(".", "\\.")
     return f"{prefix}.{part}" if prefix else part
 
 

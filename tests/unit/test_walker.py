@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from detectors.walker import JsonValue, depth, walk, walk_strings
+from detectors.walker import JsonValue, depth, join_path, split_path, text_at, walk, walk_strings
 from load.generator import generate
 
 pytestmark = pytest.mark.unit
@@ -45,3 +45,28 @@ def test_walk_depth_is_depth(limit: int) -> None:
         assert walked.depth == depth(value, limit)
         if walked.depth <= limit:
             assert walked.fields == tuple(walk_strings(value))
+
+
+@pytest.mark.parametrize(
+    ("keys", "path"),
+    [
+        (["patient", "name"], "patient.name"),
+        (["a.b", "c"], "a\\.b.c"),
+        (["x\\y", 0], "x\\\\y.0"),
+        (["診斷", 12, "名字"], "診斷.12.名字"),
+        ([".", "\\."], "\\..\\\\\\."),
+    ],
+)
+def test_join_path_escapes_and_split_path_undoes_it(keys: list[object], path: str) -> None:
+    joined = ""
+    for key in keys:
+        joined = join_path(joined, key)
+    assert joined == path
+    assert split_path(joined) == [str(key) for key in keys]
+
+
+def test_text_at_follows_escaped_paths() -> None:
+    record: JsonValue = {"a.b": [{"x\\y": "陈大文"}], "a": {"b": "other"}}
+    assert text_at(record, "a\\.b.0.x\\\\y") == "陈大文"
+    assert text_at(record, "a.b") == "other"
+    assert text_at(record, "a.c") is None
