@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from detectors.walker import JsonValue, join_path
+from detectors.walker import JsonValue, join_path, split_path
 from rules.decision import MaskInstruction
 from rules.operators import OPERATORS
 from rules.operators.base import OperatorContext
@@ -33,7 +33,8 @@ def desensitise(
     record_date: date | None = None,
     token_key: bytes | None = None,
 ) -> JsonValue:
-    """A copy of ``record`` with every masked span replaced by its operator's output.
+    """``record`` with every masked span replaced by its operator's output: the dicts and lists on the
+    way to a masked string are new, everything else is shared with ``record`` (neither is changed).
 
     ``record_date`` (for age bands) and ``token_key`` (for reversible tokens, else ``key``) reach the
     operators with the original record, through an ``OperatorContext``.
@@ -42,10 +43,13 @@ def desensitise(
     by_path: dict[str, list[MaskInstruction]] = defaultdict(list)
     for mask in masks:
         by_path[mask.finding.path].append(mask)
+    on_the_way = _ancestors(by_path)
 
     def rebuild(value: JsonValue, path: str) -> JsonValue:
         if isinstance(value, str):
             return _mask_text(value, by_path[path], key, context) if path in by_path else value
+        if path not in on_the_way:
+            return value  # nothing masked below: shared, not copied
         # Numbers, booleans and nulls are never masked: they need no path.
         if isinstance(value, dict):
             return {
@@ -58,3 +62,15 @@ def desensitise(
         return value
 
     return rebuild(record, "")
+
+
+def _ancestors(paths: Iterable[str]) -> set[str]:
+    """Every proper prefix of ``paths`` (as ``join_path`` builds them), the root ``""`` included."""
+    found = set()
+    for path in paths:
+        prefix = ""
+        found.add(prefix)
+        for part in split_path(path)[:-1]:
+            prefix = join_path(prefix, part)
+            found.add(prefix)
+    return found

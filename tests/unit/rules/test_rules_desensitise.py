@@ -152,12 +152,20 @@ def test_scalars_and_empties_pass_through(record: JsonValue) -> None:
     assert type(result) is type(record)
 
 
-def test_no_masks_returns_an_equal_copy() -> None:
+def test_no_masks_returns_the_record_itself() -> None:
     record: JsonValue = {"a": ["Chan Tai Man", {"b": "x"}]}
-    result = desensitise(record, [], KEY)
-    assert result == record
-    assert result is not record
-    assert result["a"] is not record["a"]
+    assert desensitise(record, [], KEY) is record
+
+
+def test_only_the_way_to_a_masked_string_is_copied() -> None:
+    record: JsonValue = {"a": ["Chan Tai Man", {"b": "x"}], "c": {"d": ["y"]}, "a.b": {"e": "z"}}
+    before = copy.deepcopy(record)
+    result = desensitise(record, [MaskInstruction(Finding("a.0", "PERSON", 0, 12, 0.9), "redact")], KEY)
+    assert result["a"][0] != "Chan Tai Man"
+    assert result is not record and result["a"] is not record["a"]
+    assert result["a"][1] is record["a"][1]  # untouched: shared
+    assert result["c"] is record["c"] and result["a.b"] is record["a.b"]
+    assert record == before
 
 
 def test_input_is_not_mutated() -> None:
