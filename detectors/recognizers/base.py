@@ -60,15 +60,26 @@ def union_prefilter(patterns: list[str], flags: int) -> re.Pattern[str] | None:
         return None
 
 
+def _compile_re(pattern: str, flags: int) -> re.Pattern[str] | None:
+    """``pattern`` in ``re``, or None where only ``regex`` understands it."""
+    try:
+        return re.compile(pattern, flags)
+    except (re.error, ValueError):
+        return None
+
+
 class _Compiled(NamedTuple):
-    """One of a recognizer's patterns, compiled: its ``regex`` with the timeout Presidio uses and, when
-    the recognizer has several, the same pattern in ``re`` to skip the ``regex`` scan where it cannot
-    match (the assumption of ``union_prefilter``: ``re`` and ``regex`` agree on these patterns)."""
+    """One of a recognizer's patterns, compiled: in ``re`` where it compiles there (all of ours do),
+    else in ``regex`` with the timeout Presidio uses. ``re`` is faster on short fields and keeps the
+    GIL (``regex`` gives it up on every call, and the classify thread then waits for the event loop);
+    our patterns are fixed and free of nested unbounded repeats, which a test checks, so they need
+    no timeout."""
 
     name: str
-    pattern: Any  # regex.Pattern[str]
+    fast: re.Pattern[str] | None
+    pattern: Any  # regex.Pattern[str], used where ``fast`` is None
     score: float
-    quick: re.Pattern[str] | None
+    quick: re.Pattern[str] | None  # ``union_prefilter([pattern])`` before a ``regex`` scan
 
 
 class GbaRecognizer(PatternRecognizer):
@@ -153,17 +164,14 @@ class GbaRecognizer(PatternRecognizer):
         found = self._compiled.get(flags)
         if found is None:
             several = len(self.PATTERNS) > 1
+            compiled = []
+            for p in self.PATTERNS:
+                fast = _compile_re(p.regex, flags)
+                quick = union_prefilter([p.regex], flags) if several and fast is None else None
+                compiled.append(_Compiled(p.name, fast, regex.compile(p.regex, flags=flags), p.score, quick))
             found = self._compiled[flags] = (
                 union_prefilter([p.regex for p in self.PATTERNS], flags),
-                [
-                    _Compiled(
-                        p.name,
-                        regex.compile(p.regex, flags=flags),
-                        p.score,
-                        union_prefilter([p.regex], flags) if several else None,
-                    )
-                    for p in self.PATTERNS
-                ],
+                compiled,
             )
         return found
 
@@ -181,11 +189,16 @@ class GbaRecognizer(PatternRecognizer):
             return []
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
-        for name, pattern, base_score, quick in compiled:
+        for name, fast, pattern, base_score, quick in compiled:
             if quick is not None and quick.search(text) is None:
                 continue  # one ``re`` search spares the timed ``regex`` scan where it cannot match
             try:
-                for match in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                matches = (
+                    fast.finditer(text)
+                    if fast is not None
+                    else pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+                )
+                for match in matches:
                     start, end = match.span()
                     if start == end:
                         continue
