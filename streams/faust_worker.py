@@ -17,7 +17,7 @@ from typing import Any
 import faust
 
 from customs.inspection import Inspector, Verdict
-from customs.settings import Settings
+from customs.settings import REPO_ROOT, Settings
 from streams import routing
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
 from streams.transactions import GatewayApp
@@ -36,6 +36,8 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics)
         broker=_broker_url(settings.bootstrap_servers),
         processing_guarantee="exactly_once",
         store="memory://",
+        # Faust makes a data directory even for in-memory tables; keep it out of the working directory.
+        datadir=str(REPO_ROOT / "var" / "faust") + "/{conf.name}-data",
         web_enabled=False,
         topic_disable_leader=True,
         topic_allow_declare=False,
