@@ -1,4 +1,5 @@
-"""Test tiers by folder (tests/unit: ``unit``, no broker; tests/integration: ``integration``), and the
+"""Test tiers by folder (tests/unit: ``unit``, no broker; tests/integration: ``integration``;
+tests/reliability: ``reliability``, a three-node cluster with failures), and the
 real-broker fixtures shared by the integration and browser tiers."""
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from customs.settings import Settings
-from tests.kafka_support import KAFKA, WorkerProcess, free_port_pair
+from tests.kafka_support import KAFKA, WorkerProcess, free_port_run
 
-TIERS = ("unit", "integration")
+TIERS = ("unit", "integration", "reliability")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -36,7 +37,7 @@ def kafka_bootstrap(kafka_data_dir: Path) -> Iterator[str]:
 
     Only tests that ask for it (integration, browser) start it; the unit tier never does.
     """
-    port = free_port_pair()
+    port = free_port_run(2)
     env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": str(kafka_data_dir)}
     subprocess.run([str(KAFKA), "start"], env=env, check=True, timeout=180)
     try:

@@ -20,23 +20,26 @@ from streams import headers as h
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA = REPO / "deploy" / "kafka" / "kafka"
+KAFKA_CLUSTER = REPO / "deploy" / "kafka" / "cluster"
 CUSTOMS = Path(sys.executable).parent / "customs"
 
 
-def free_port_pair() -> int:
+def free_port_run(length: int) -> int:
+    """The first of ``length`` consecutive free ports on 127.0.0.1."""
     for _ in range(50):
-        with socket.socket() as a:
-            a.bind(("127.0.0.1", 0))
-            port = a.getsockname()[1]
-        if port >= 65535:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = int(probe.getsockname()[1])
+        if first + length > 65535:
             continue
-        with socket.socket() as b:
-            try:
-                b.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return int(port)
-    raise RuntimeError("no free port pair on 127.0.0.1")
+        try:
+            for port in range(first, first + length):
+                with socket.socket() as taken:
+                    taken.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"no {length} consecutive free ports on 127.0.0.1")
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -46,6 +49,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "CUSTOMS_APP_ID": settings.app_id,
         "CUSTOMS_TOPIC_PREFIX": settings.topic_prefix,
         "CUSTOMS_PARTITIONS": str(settings.partitions),
+        "CUSTOMS_REPLICATION_FACTOR": str(settings.replication_factor),
         "CUSTOMS_PSEUDONYM_KEY": "test-only-pseudonym-key",
         "CUSTOMS_SESSION_TIMEOUT": str(settings.session_timeout),
         "CUSTOMS_COMMIT_INTERVAL": str(settings.commit_interval),
