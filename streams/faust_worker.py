@@ -22,6 +22,8 @@ from streams import routing
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
 from streams.transactions import GatewayApp
 
+FAUST_DATA = REPO_ROOT / "var" / "faust"
+
 log = logging.getLogger("customs.worker")
 
 
@@ -30,6 +32,7 @@ def _broker_url(bootstrap: str) -> str:
 
 
 def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics) -> faust.App:
+    FAUST_DATA.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = GatewayApp(
         settings.app_id,
         source_topics=tuple(settings.inbound_topic_names),
@@ -37,7 +40,7 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics)
         processing_guarantee="exactly_once",
         store="memory://",
         # Faust makes a data directory even for in-memory tables; keep it out of the working directory.
-        datadir=str(REPO_ROOT / "var" / "faust") + "/{conf.name}-data",
+        datadir=str(FAUST_DATA / "{conf.name}-data"),
         web_enabled=False,
         topic_disable_leader=True,
         topic_allow_declare=False,

@@ -66,7 +66,10 @@ def test_cluster_script_reports_three_nodes(cluster: dict[str, str]) -> None:
     assert sorted(metadata.brokers) == [1, 2, 3]
 
 
-def test_broker_killed_mid_stream_still_exactly_once(cluster: dict[str, str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["aiokafka", "faust"])
+def test_broker_killed_mid_stream_still_exactly_once(
+    cluster: dict[str, str], tmp_path: Path, engine: str
+) -> None:
     run = uuid.uuid4().hex[:10]
     settings = Settings(
         bootstrap_servers=_bootstrap(cluster),
@@ -76,6 +79,8 @@ def test_broker_killed_mid_stream_still_exactly_once(cluster: dict[str, str], tm
         replication_factor=3,
         pseudonym_key="test-only-pseudonym-key",  # type: ignore[arg-type]
         session_timeout=6.0,
+        commit_interval=0.3,
+        stream_engine=engine,
     )
     count = 3000
     create_topics(settings)
