@@ -33,10 +33,11 @@ class ReleaseMode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class HeldRecord:
-    """A quarantined record's metadata; the payload stays encrypted in the store."""
+class HeldFacts:
+    """What the store keeps in clear about a quarantined record, to list, filter and audit it (the
+    payload, key and headers stay encrypted): the row the ingest writes and the record a reviewer reads
+    share these."""
 
-    id: str  # opaque, random: what URLs and the audit trail use
     origin_topic: str
     origin_partition: int
     origin_offset: int
@@ -55,12 +56,19 @@ class HeldRecord:
     detail: str | None
     format: str  # json, avro or undecodable
     held_at: float
-    status: Status
-    status_at: float
 
     @property
     def origin(self) -> str:
         return f"{self.origin_topic}/{self.origin_partition}@{self.origin_offset}"
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRecord(HeldFacts):
+    """A held record as a reviewer sees it: its facts, its id and where it stands."""
+
+    id: str  # opaque, random: what URLs and the audit trail use
+    status: Status
+    status_at: float
 
     def summary(self) -> dict[str, object]:
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from review.db import Database, Row
@@ -13,6 +13,7 @@ from review.models import (
     AGES,
     OPEN_STATUSES,
     AuditEntry,
+    HeldFacts,
     HeldRecord,
     QueueFilter,
     Release,
@@ -25,32 +26,47 @@ Clock = Callable[[], float]
 
 
 @dataclass(frozen=True, slots=True)
-class NewHeld:
-    """A quarantined record as the ingest stores it; ``*_enc`` are encrypted by the vault."""
+class NewHeld(HeldFacts):
+    """A quarantined record as the ingest stores it: its facts, where it sits in the quarantine topic,
+    and its key, value and headers encrypted by the vault."""
 
-    origin_topic: str
-    origin_partition: int
-    origin_offset: int
     quarantine_partition: int
     quarantine_offset: int
-    record_ref: str | None
-    source: str | None
-    destination: str | None
-    purpose: str | None
-    reasons: tuple[str, ...]
-    rules: tuple[str, ...]
-    entities: tuple[str, ...]
-    categories: tuple[str, ...]
-    sensitive: bool
-    finding_count: int
-    policy_version: str | None
-    digest: str | None
-    detail: str | None
-    format: str
-    held_at: float
     key_enc: bytes | None
     value_enc: bytes
     headers_enc: bytes
+
+
+FACTS = tuple(f.name for f in fields(HeldFacts))
+_TAGGED = frozenset({"reasons", "rules", "entities", "categories"})  # stored as ``,a,b,``
+_HELD_COLUMNS = (
+    "id",
+    *FACTS,
+    "quarantine_partition",
+    "quarantine_offset",
+    "received_at",
+    "key_enc",
+    "value_enc",
+    "headers_enc",
+    "status",
+    "status_at",
+)
+_INSERT_HELD = (
+    f"INSERT INTO held ({', '.join(_HELD_COLUMNS)}) VALUES ({', '.join('?' for _ in _HELD_COLUMNS)})"
+    " ON CONFLICT (origin_topic, origin_partition, origin_offset) DO NOTHING"
+)
+
+
+def _fact_column(name: str, value: Any) -> Any:
+    if name in _TAGGED:
+        return _tags(value)
+    return int(value) if name == "sensitive" else value
+
+
+def _fact_value(name: str, column: Any) -> Any:
+    if name in _TAGGED:
+        return _untag(column)
+    return bool(column) if name == "sensitive" else column
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +88,9 @@ def _untag(text: str) -> tuple[str, ...]:
 def _held(row: Row) -> HeldRecord:
     return HeldRecord(
         id=row["id"],
-        origin_topic=row["origin_topic"],
-        origin_partition=row["origin_partition"],
-        origin_offset=row["origin_offset"],
-        record_ref=row["record_ref"],
-        source=row["source"],
-        destination=row["destination"],
-        purpose=row["purpose"],
-        reasons=_untag(row["reasons"]),
-        rules=_untag(row["rules"]),
-        entities=_untag(row["entities"]),
-        categories=_untag(row["categories"]),
-        sensitive=bool(row["sensitive"]),
-        finding_count=row["finding_count"],
-        policy_version=row["policy_version"],
-        digest=row["digest"],
-        detail=row["detail"],
-        format=row["format"],
-        held_at=row["held_at"],
         status=Status(row["status"]),
         status_at=row["status_at"],
+        **{name: _fact_value(name, row[name]) for name in FACTS},
     )
 
 
@@ -141,43 +140,19 @@ class Store:
         held_id = secrets.token_urlsafe(12)
         now = self.clock()
         with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO held (id, origin_topic, origin_partition, origin_offset,"
-                " quarantine_partition, quarantine_offset, record_ref, source, destination, purpose,"
-                " reasons, rules, entities, categories, sensitive, finding_count, policy_version, digest,"
-                " detail, format, held_at, received_at, key_enc, value_enc, headers_enc, status, status_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (origin_topic, origin_partition, origin_offset) DO NOTHING",
-                (
-                    held_id,
-                    new.origin_topic,
-                    new.origin_partition,
-                    new.origin_offset,
-                    new.quarantine_partition,
-                    new.quarantine_offset,
-                    new.record_ref,
-                    new.source,
-                    new.destination,
-                    new.purpose,
-                    _tags(new.reasons),
-                    _tags(new.rules),
-                    _tags(new.entities),
-                    _tags(new.categories),
-                    int(new.sensitive),
-                    new.finding_count,
-                    new.policy_version,
-                    new.digest,
-                    new.detail,
-                    new.format,
-                    new.held_at,
-                    now,
-                    new.key_enc,
-                    new.value_enc,
-                    new.headers_enc,
-                    Status.HELD.value,
-                    now,
-                ),
+            values = (
+                held_id,
+                *(_fact_column(name, getattr(new, name)) for name in FACTS),
+                new.quarantine_partition,
+                new.quarantine_offset,
+                now,
+                new.key_enc,
+                new.value_enc,
+                new.headers_enc,
+                Status.HELD.value,
+                now,
             )
+            cursor = conn.execute(_INSERT_HELD, values)
             return held_id if cursor.rowcount == 1 else None
 
     def held(self, held_id: str) -> HeldRecord | None:
