@@ -140,13 +140,14 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
         console.print(
             f"  {'created' if result.created else 'exists '} {result.name} ({result.partitions} partitions)"
         )
+    children_env = {**os.environ, **settings.as_env()}  # the worker and review UI run with these settings
     console.print(f"[bold]Starting a gateway worker[/bold] (policy {settings.policy}); log: {worker_log}")
     with worker_log.open("ab") as log_handle:
         worker = subprocess.Popen(
             [str(Path(sys.executable).parent / "customs"), "worker"],
             stdout=log_handle,
             stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
+            env=children_env,
         )
     review_log = log_dir / "review.log"
     users_file = demo_users(settings)
@@ -158,7 +159,7 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
             [str(Path(sys.executable).parent / "customs"), "review"],
             stdout=log_handle,
             stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
+            env=children_env,
         )
     tally = Tally()
     stop = threading.Event()

@@ -121,6 +121,23 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    def as_env(self) -> dict[str, str]:
+        """These settings as the ``CUSTOMS_*`` environment of a child process (the workers a benchmark
+        or a test starts): every field that is not None, secrets included, so keep it out of logs."""
+        env: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            elif isinstance(value, list):
+                value = ",".join(value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            env[f"CUSTOMS_{name.upper()}"] = str(value)
+        return env
+
     @property
     def inbound_topic_names(self) -> list[str]:
         return [self.topic(name) for name in self.inbound_topics]

@@ -96,7 +96,8 @@ def records(count: int, settings: Settings) -> list[Record]:
     return out
 
 
-def scenario_settings(bootstrap: str, partitions: int) -> Settings:
+def scenario_settings(bootstrap: str, partitions: int, engine: str = "aiokafka") -> Settings:
+    """A scenario's own topics and group; what its workers run with (``Settings.as_env``)."""
     run = uuid.uuid4().hex[:8]
     return Settings(
         bootstrap_servers=bootstrap,
@@ -104,6 +105,9 @@ def scenario_settings(bootstrap: str, partitions: int) -> Settings:
         topic_prefix=f"bench-{run}.",
         partitions=partitions,
         pseudonym_key="benchmark-key",
+        stream_engine=engine,
+        metrics_port=0,
+        log_level="warning",
     )
 
 
@@ -215,19 +219,9 @@ def passthrough_confluent(bootstrap: str, batch: list[Record], partitions: int) 
 
 
 def _start_workers(
-    settings: Settings, count: int, module: list[str], log_dir: Path, engine: str = "aiokafka"
+    settings: Settings, count: int, module: list[str], log_dir: Path
 ) -> list[subprocess.Popen[bytes]]:
-    env = {
-        "CUSTOMS_STREAM_ENGINE": engine,
-        **os.environ,
-        "CUSTOMS_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "CUSTOMS_APP_ID": settings.app_id,
-        "CUSTOMS_TOPIC_PREFIX": settings.topic_prefix,
-        "CUSTOMS_PARTITIONS": str(settings.partitions),
-        "CUSTOMS_PSEUDONYM_KEY": "benchmark-key",
-        "CUSTOMS_METRICS_PORT": "0",
-        "CUSTOMS_LOG_LEVEL": "warning",
-    }
+    env = {**os.environ, **settings.as_env()}
     procs = []
     for index in range(count):
         log = (log_dir / f"{settings.app_id}-{index}.log").open("ab")
@@ -272,9 +266,9 @@ def worker_run(
     log_dir: Path,
     engine: str = "aiokafka",
 ) -> Result:
-    settings = scenario_settings(bootstrap, partitions)
+    settings = scenario_settings(bootstrap, partitions, engine)
     create_topics(settings)
-    procs = _start_workers(settings, workers, command, log_dir, engine)
+    procs = _start_workers(settings, workers, command, log_dir)
     try:
         wait_for_group(settings, workers)
         produce(settings, batch)

@@ -43,19 +43,7 @@ def free_port_run(length: int) -> int:
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "CUSTOMS_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "CUSTOMS_APP_ID": settings.app_id,
-        "CUSTOMS_TOPIC_PREFIX": settings.topic_prefix,
-        "CUSTOMS_PARTITIONS": str(settings.partitions),
-        "CUSTOMS_REPLICATION_FACTOR": str(settings.replication_factor),
-        "CUSTOMS_PSEUDONYM_KEY": "test-only-pseudonym-key",
-        "CUSTOMS_SESSION_TIMEOUT": str(settings.session_timeout),
-        "CUSTOMS_COMMIT_INTERVAL": str(settings.commit_interval),
-        "CUSTOMS_POLICY": settings.policy,
-        "CUSTOMS_STREAM_ENGINE": settings.stream_engine,
-    }
+    return {**os.environ, **settings.as_env()}
 
 
 @dataclass
