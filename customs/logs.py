@@ -3,18 +3,61 @@
 The gateway logs counts, offsets, reason codes and digests — never a record value. Some libraries log
 whole message values at DEBUG (Faust's ``send: … v=%r``); those loggers are held at INFO whatever level
 is asked for, so a debugging session cannot leak personal data into a log file.
+
+A line repeated word for word (aiokafka logs "Unable connect to node …" ten times a second while a broker
+is down) is written once per ``REPEAT_WINDOW`` seconds, with how many times it came in between.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+REPEAT_WINDOW = 30.0  # seconds
+REPEATS_TRACKED = 256  # distinct lines remembered
 
 QUIET = ("presidio-analyzer", "presidio-anonymizer")
 VALUE_LOGGERS = ("faust.topics", "faust.channels", "faust.transport", "aiokafka.producer")
 
 
+class RepeatFilter(logging.Filter):
+    """Let a line through once per ``window`` seconds; its repeats in between are counted and the next
+    one let through says how many there were. A line is its logger, level and formatted message."""
+
+    def __init__(self, window: float = REPEAT_WINDOW, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._seen: OrderedDict[tuple[str, int, str], tuple[float, int]] = OrderedDict()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        key = (record.name, record.levelno, message)
+        now = self.clock()
+        with self._lock:
+            last = self._seen.get(key)
+            if last is not None and now - last[0] < self.window:
+                self._seen[key] = (last[0], last[1] + 1)
+                return False
+            self._seen[key] = (now, 0)
+            self._seen.move_to_end(key)
+            while len(self._seen) > REPEATS_TRACKED:
+                self._seen.popitem(last=False)
+        if last is not None and last[1]:
+            record.msg = f"{message} (and {last[1]} more times in the last {now - last[0]:.0f} s)"
+            record.args = None
+        return True
+
+
 def configure(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    repeats = RepeatFilter()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(repeats)
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in VALUE_LOGGERS:
