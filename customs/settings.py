@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     review_transactional_id: str | None = Field(
         None, description="Transactional id of the release producer (APP_ID-review-release)"
     )
+    review_instance: str = Field(
+        "",
+        pattern=r"^[A-Za-z0-9._-]{0,64}$",
+        description="Name of this review process where several share one store (its release producer's"
+        " transactional id ends with it, and it recovers only the releases it started)",
+    )
     review_session_minutes: float = Field(30.0, gt=0, description="Idle minutes before a session expires")
     review_session_max_hours: float = Field(12.0, gt=0, description="Hours after which any session expires")
     review_secure_cookies: bool = Field(False, description="Send the session cookie only over HTTPS")

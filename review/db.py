@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS releases (
     approved_by TEXT,
     approved_at REAL,
     released_at REAL,
-    released_offset INTEGER
+    released_offset INTEGER,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS releases_by_state ON releases (state);
 CREATE INDEX IF NOT EXISTS releases_by_held ON releases (held_id);
@@ -110,6 +111,11 @@ CREATE TABLE IF NOT EXISTS tokens (
     last_used REAL
 );
 """
+
+
+# Columns added after a store may already have been made: (table, column, declaration). SCHEMA makes
+# them in a new store; an older one gets them when it is opened.
+ADDED_COLUMNS = (("releases", "owner", "TEXT NOT NULL DEFAULT ''"),)
 
 
 class Row(Protocol):
@@ -180,6 +186,10 @@ class SQLiteDatabase(Database):
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript(SCHEMA)
+            for table, column, declaration in ADDED_COLUMNS:
+                present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

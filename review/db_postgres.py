@@ -18,8 +18,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import RowMaker
 
+from review.db import ADDED_COLUMNS, Connection, Cursor, Database, Row
 from review.db import SCHEMA as SQLITE_SCHEMA
-from review.db import Connection, Cursor, Database, Row
 
 # The SQLite schema, translated: 64-bit integers (SQLite's INTEGER is already 64-bit), doubles, bytea and
 # identity keys. One schema, so the two back ends cannot drift apart.
@@ -119,6 +119,8 @@ class PostgresDatabase(Database):
         with self.transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
             self._conn.execute(SCHEMA)
+            for table, column, declaration in ADDED_COLUMNS:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {declaration}")
 
     def _connect(self) -> psycopg.Connection[PgRow]:
         return psycopg.connect(self._url, autocommit=True, row_factory=pg_row)

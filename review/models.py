@@ -113,6 +113,7 @@ class Release:
     approved_at: float | None
     released_at: float | None
     released_offset: int | None
+    owner: str = ""  # the review instance (CUSTOMS_REVIEW_INSTANCE) that produces it, once releasing
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -51,6 +51,7 @@ class Review:
             self.settings.pseudonym_secret,
             self.settings.review_page_size,
             self.settings.review_bulk_limit,
+            self.settings.review_instance,
         )
 
     def context(self, publisher: Publisher) -> ReviewContext:
@@ -103,7 +104,10 @@ def review_group(settings: Settings) -> str:
 
 
 def transactional_id(settings: Settings) -> str:
-    return settings.review_transactional_id or f"{settings.app_id}-review-release"
+    """The release producer's: one per review instance, so that instances do not fence each other, and the
+    same after a restart, so that a restarted instance fences its crashed self."""
+    base = settings.review_transactional_id or f"{settings.app_id}-review-release"
+    return f"{base}-{settings.review_instance}" if settings.review_instance else base
 
 
 def background(review: Review, service: ReviewService, stop: threading.Event) -> threading.Thread:

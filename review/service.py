@@ -101,6 +101,7 @@ class ReviewService:
         pseudonym_key: bytes,
         page_size: int = 25,
         bulk_limit: int = 500,
+        instance: str = "",
     ) -> None:
         self.store = store
         self.vault = vault
@@ -110,6 +111,9 @@ class ReviewService:
         self.pseudonym_key = pseudonym_key
         self.page_size = page_size
         self.bulk_limit = bulk_limit
+        # This process's name among review processes sharing the store: it owns (produces and recovers)
+        # the releases it moves to 'releasing'.
+        self.instance = instance
         self._release_lock = threading.Lock()
 
     # -- reading ---------------------------------------------------------------------------------
@@ -243,7 +247,13 @@ class ReviewService:
             return release
         with self._release_lock:
             partition, scan_from = self._position(held, release.topic)
-            release = replace(release, state=ReleaseState.RELEASING, partition=partition, scan_from=scan_from)
+            release = replace(
+                release,
+                state=ReleaseState.RELEASING,
+                partition=partition,
+                scan_from=scan_from,
+                owner=self.instance,
+            )
             self._record_request(user, release, Status.RELEASING)
             return self._publish(release, recovered=False)
 
@@ -266,6 +276,7 @@ class ReviewService:
                     scan_from=scan_from,
                     approved_by=user.name,
                     approved_at=self.store.clock(),
+                    owner=self.instance,
                 ) or not self.store.set_status(held.id, Status.RELEASING, [Status.AWAITING_APPROVAL]):
                     raise Conflict("the release is no longer awaiting approval")
                 self.store.audit(
@@ -355,10 +366,12 @@ class ReviewService:
         return done
 
     def recover(self) -> int:
-        """Settle releases left 'releasing' by a crash: find the committed message, else produce it once."""
+        """Settle this instance's releases left 'releasing' by a crash or a failed produce: find the committed
+        message, else produce it once. Another instance's are its own to settle (its producer may still be
+        at work on them)."""
         settled = 0
         with self._release_lock:
-            for release in self.store.releases_in(ReleaseState.RELEASING):
+            for release in self.store.releases_in(ReleaseState.RELEASING, owner=self.instance):
                 assert release.partition is not None and release.scan_from is not None
                 offset = self.publisher.find(release.topic, release.partition, release.scan_from, release.id)
                 if offset is not None:

@@ -112,6 +112,7 @@ def _release(row: Row) -> Release:
         approved_at=row["approved_at"],
         released_at=row["released_at"],
         released_offset=row["released_offset"],
+        owner=row["owner"],
     )
 
 
@@ -244,7 +245,7 @@ class Store:
             conn.execute(
                 "INSERT INTO releases (id, held_id, mode, operator, target, topic, partition, scan_from,"
                 " state, four_eyes, requested_by, requested_at, approved_by, approved_at, released_at,"
-                " released_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " released_offset, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     release.id,
                     release.held_id,
@@ -262,6 +263,7 @@ class Store:
                     release.approved_at,
                     release.released_at,
                     release.released_offset,
+                    release.owner,
                 ),
             )
 
@@ -273,8 +275,15 @@ class Store:
         rows = self.db.all("SELECT * FROM releases WHERE held_id = ? ORDER BY requested_at", (held_id,))
         return [_release(row) for row in rows]
 
-    def releases_in(self, state: ReleaseState) -> list[Release]:
-        rows = self.db.all("SELECT * FROM releases WHERE state = ? ORDER BY requested_at", (state.value,))
+    def releases_in(self, state: ReleaseState, owner: str | None = None) -> list[Release]:
+        """Releases in ``state``, oldest first; only ``owner``'s if given."""
+        if owner is None:
+            rows = self.db.all("SELECT * FROM releases WHERE state = ? ORDER BY requested_at", (state.value,))
+        else:
+            rows = self.db.all(
+                "SELECT * FROM releases WHERE state = ? AND owner = ? ORDER BY requested_at",
+                (state.value, owner),
+            )
         return [_release(row) for row in rows]
 
     def update_release(self, release_id: str, expected: ReleaseState, **values: Any) -> bool:

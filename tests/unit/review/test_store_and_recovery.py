@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import stat
+from collections.abc import Callable
+from contextlib import closing
+from functools import partial
 from pathlib import Path
 
+import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
 from customs.settings import Settings
+from review.db import SCHEMA, Database, SQLiteDatabase
+from review.db_postgres import PostgresDatabase, translate_schema
 from review.errors import ReviewError
 from review.ingest import Quarantined
 from review.models import ReleaseMode, ReleaseState, Status
+from review.runner import transactional_id
 from review.vault import Vault, VaultError
 
 from .conftest import EMAIL, PHONE, RESIDENT_ID, Desk
@@ -130,3 +138,74 @@ def test_api_answers_503_when_the_broker_fails_and_recovery_settles_it(desk: Des
     assert response.status_code == 503 and "retried" in response.json()["error"]
     assert desk.service.recover() == 1
     assert len(desk.publisher.messages("t.allow")) == 1
+
+
+def test_each_instance_recovers_only_the_releases_it_started(desk: Desk) -> None:
+    """Two review processes share one store: a release left 'releasing' by one is not produced again by
+    the other (whose recovery runs every 30 s and might otherwise race the first one's producer)."""
+    first, second = desk.hold(CONTACT), desk.hold(CONTACT | {"id": "sc-2"})
+    rita = desk.review.accounts.user_named("rita")
+    assert rita is not None
+    desk.service.instance = "a"
+    other = desk.review.service(desk.publisher)
+    other.instance = "b"
+    desk.publisher.fail_next = "before"
+    with pytest.raises(ReviewError):
+        desk.service.request_release(rita, first, ReleaseMode.AS_IS)
+    desk.publisher.fail_next = "before"
+    with pytest.raises(ReviewError):
+        other.request_release(rita, second, ReleaseMode.AS_IS)
+    owners = {r.held_id: r.owner for r in desk.review.store.releases_in(ReleaseState.RELEASING)}
+    assert owners == {first: "a", second: "b"}
+    assert other.recover() == 1  # its own only
+    assert desk.review.store.held(first).status is Status.RELEASING  # type: ignore[union-attr]
+    assert desk.review.store.held(second).status is Status.RELEASED  # type: ignore[union-attr]
+    assert desk.service.recover() == 1
+    assert len(desk.publisher.messages("t.allow")) == 2
+
+
+def test_the_approving_instance_owns_a_four_eyes_release(desk: Desk) -> None:
+    held = desk.hold(SENSITIVE)
+    rita, bo = desk.review.accounts.user_named("rita"), desk.review.accounts.user_named("bo")
+    assert rita is not None and bo is not None
+    requested = desk.service.request_release(rita, held, ReleaseMode.AS_IS)
+    approver = desk.review.service(desk.publisher)
+    approver.instance = "b"
+    desk.publisher.fail_next = "before"
+    with pytest.raises(ReviewError):
+        approver.approve(bo, requested.id)
+    assert desk.review.store.releases_in(ReleaseState.RELEASING, owner="b")[0].id == requested.id
+    assert desk.service.recover() == 0
+    assert approver.recover() == 1
+
+
+def test_a_store_made_before_instances_gets_the_owner_column(
+    review_database_url: str | None, tmp_path: Path
+) -> None:
+    old_schema = SCHEMA.replace(",\n    owner TEXT NOT NULL DEFAULT ''", "")
+    assert old_schema != SCHEMA
+    opened: Callable[[], Database]
+    if review_database_url is None:
+        path = tmp_path / "old.db"
+        with closing(sqlite3.connect(path)) as old:
+            old.executescript(old_schema)
+        opened = partial(SQLiteDatabase, path)
+        columns = "SELECT name FROM pragma_table_info('releases')"
+    else:
+        with psycopg.connect(review_database_url, autocommit=True) as old:
+            old.execute(translate_schema(old_schema))
+        opened = partial(PostgresDatabase, review_database_url)
+        columns = "SELECT column_name FROM information_schema.columns WHERE table_name = 'releases'"
+    for _ in range(2):  # the second opening finds the column there and adds nothing
+        db = opened()
+        try:
+            assert "owner" in {row[0] for row in db.all(columns)}
+        finally:
+            db.close()
+
+
+@pytest.mark.parametrize(
+    ("instance", "expected"), [("", "app-review-release"), ("b", "app-review-release-b")]
+)
+def test_each_instance_has_its_own_release_transactional_id(instance: str, expected: str) -> None:
+    assert transactional_id(Settings(app_id="app", review_instance=instance)) == expected
