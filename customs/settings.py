@@ -128,12 +128,15 @@ class Settings(BaseSettings):
         return f"{self.topic_prefix}{name}"
 
     def as_env(self) -> dict[str, str]:
-        """These settings as the ``CUSTOMS_*`` environment of a child process (the workers a benchmark
-        or a test starts): every field that is not None, secrets included, so keep it out of logs."""
+        """These settings as ``CUSTOMS_*`` environment for a child process (the workers a benchmark, the
+        demo or a test starts): every field given (by argument, environment or ``.env``) or different from
+        its default; the child takes the rest from the environment it inherits, as this process did.
+        Secrets are included: keep it out of logs."""
         env: dict[str, str] = {}
-        for name in type(self).model_fields:
+        for name, declared in type(self).model_fields.items():
             value = getattr(self, name)
-            if value is None:
+            given = name in self.model_fields_set
+            if value is None or (not given and value == declared.get_default(call_default_factory=True)):
                 continue
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()

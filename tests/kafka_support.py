@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -16,30 +16,13 @@ from pathlib import Path
 from confluent_kafka import Consumer, Message, TopicPartition
 
 from customs.settings import Settings
+from load.feed import publish
 from streams import headers as h
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA = REPO / "deploy" / "kafka" / "kafka"
 KAFKA_CLUSTER = REPO / "deploy" / "kafka" / "cluster"
 CUSTOMS = Path(sys.executable).parent / "customs"
-
-
-def free_port_run(length: int) -> int:
-    """The first of ``length`` consecutive free ports on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = int(probe.getsockname()[1])
-        if first + length > 65535:
-            continue
-        try:
-            for port in range(first, first + length):
-                with socket.socket() as taken:
-                    taken.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
-    raise RuntimeError(f"no {length} consecutive free ports on 127.0.0.1")
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -174,6 +157,22 @@ def assert_exactly_once(settings: Settings, routed: list[Message], audit: list[M
     assert set(audit_origins) == expected and max(audit_origins.values()) == 1
     committed = committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, settings.partitions)
     assert committed == ends, f"committed offsets {committed} do not cover the inputs {ends}"
+
+
+def paced_feed(settings: Settings, count: int, seed: int, rate: float = 150.0) -> threading.Thread:
+    """``count`` generated records published at ``rate`` a second from a background thread, already
+    started: slow enough that a worker or broker can be disturbed while it runs."""
+    feeder = threading.Thread(
+        target=publish, args=(settings,), kwargs={"count": count, "rate": rate, "seed": seed}
+    )
+    feeder.start()
+    return feeder
+
+
+def routed_at_least(settings: Settings, count: int, timeout: float = 180) -> int:
+    """Wait until ``count`` audit events are committed (records routed); how many were read."""
+    audit = [settings.output_topic_names["audit"]]
+    return len(read_committed(settings.bootstrap_servers, audit, count, timeout, linger=0))
 
 
 def wait_for_commits(settings: Settings, timeout: float) -> None:

@@ -13,7 +13,6 @@ import pwd
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
+from tests.ports import free_port
 
 SERVER_GLOB = "/usr/lib/postgresql/*/bin/initdb"
 USER = "customs"
@@ -37,12 +38,6 @@ def server_bin_dir() -> Path:
     if not found:
         raise PostgresUnavailable(f"no PostgreSQL server binaries ({SERVER_GLOB}); run bin/setup")
     return max(found, key=lambda d: int(re.sub(r"\D", "", d.parent.name) or 0))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

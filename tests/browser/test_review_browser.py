@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -22,6 +21,7 @@ from review.publisher import APPROVED_BY, RELEASED_BY
 from streams.topics import create_topics
 from tests.integration.test_review_release import RESIDENT_ID, publish_quarantined
 from tests.kafka_support import CUSTOMS, REPO, read_committed, settings_env
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +34,11 @@ def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture()
 def service(customs_settings: Settings, tmp_path: Path) -> Iterator[str]:
     """``customs review`` in its own process, with users made by ``customs users``; its base URL."""
     create_topics(customs_settings)
-    port = _free_port()
+    port = free_port()
     env = {
         **settings_env(customs_settings),
         "CUSTOMS_REVIEW_DB": str(tmp_path / "review.db"),

@@ -10,7 +10,9 @@ from tests.kafka_support import (
     committed_offsets,
     end_offsets,
     origin_of,
+    paced_feed,
     read_committed,
+    routed_at_least,
     settings_env,
     wait_for_commits,
 )
@@ -25,7 +27,9 @@ __all__ = [
     "committed_offsets",
     "end_offsets",
     "origin_of",
+    "paced_feed",
     "read_committed",
+    "routed_at_least",
     "settings_env",
     "wait_for_commits",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,8 @@ from .conftest import (
     WorkerProcess,
     assert_exactly_once,
     collect_outputs,
-    read_committed,
+    paced_feed,
+    routed_at_least,
     wait_for_commits,
 )
 
@@ -123,16 +123,9 @@ def test_worker_killed_mid_stream_still_exactly_once(
 ) -> None:
     count = 3000
     create_topics(customs_settings)
-    # The feed runs while the worker works, so the kill lands mid-stream.
-    feeder = threading.Thread(
-        target=publish, args=(customs_settings,), kwargs={"count": count, "rate": 150.0, "seed": 23}
-    )
     worker.start()
-    feeder.start()
-    partial = read_committed(
-        customs_settings.bootstrap_servers, [customs_settings.output_topic_names["audit"]], 300, 180, linger=0
-    )
-    assert len(partial) >= 300, worker.log()[-3000:]
+    feeder = paced_feed(customs_settings, count, seed=23)  # still feeding when the kill lands
+    assert routed_at_least(customs_settings, 300) >= 300, worker.log()[-3000:]
     worker.kill()  # SIGKILL: no chance to commit or clean up
     assert feeder.is_alive(), "the feed ended before the kill; the test would not be mid-stream"
     worker.start()
@@ -151,18 +144,12 @@ def test_partitions_moving_between_workers_still_exactly_once(
     count = 3000
     create_topics(customs_settings)
     second = WorkerProcess(customs_settings, tmp_path / "second.log")
-    feeder = threading.Thread(
-        target=publish, args=(customs_settings,), kwargs={"count": count, "rate": 150.0, "seed": 29}
-    )
-    audit_topic = [customs_settings.output_topic_names["audit"]]
     worker.start()
-    feeder.start()
+    feeder = paced_feed(customs_settings, count, seed=29)
     try:
-        assert len(read_committed(customs_settings.bootstrap_servers, audit_topic, 300, 180, linger=0)) >= 300
+        assert routed_at_least(customs_settings, 300) >= 300
         second.start()
-        assert (
-            len(read_committed(customs_settings.bootstrap_servers, audit_topic, 1500, 180, linger=0)) >= 1500
-        )
+        assert routed_at_least(customs_settings, 1500) >= 1500
         assert feeder.is_alive(), "the feed ended before the hand-overs; the test would not be mid-stream"
         worker.stop()  # SIGTERM: the first worker finishes its batch and leaves the group
         feeder.join(timeout=120)

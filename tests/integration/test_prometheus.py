@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -19,18 +18,13 @@ from customs.settings import Settings
 from load.feed import publish
 from load.generator import SampleRecord
 from streams.topics import create_topics
+from tests.ports import free_port
 
 from .conftest import WorkerProcess
 
 pytestmark = pytest.mark.integration
 
 PROMETHEUS = "/usr/bin/prometheus"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _query(base: str, path: str, **params: str) -> Any:
@@ -70,7 +64,7 @@ def prometheus_binary() -> str:
 @pytest.fixture()
 def metrics_port(monkeypatch: pytest.MonkeyPatch) -> int:
     """The worker's /metrics port: settings_env copies os.environ into the worker's environment."""
-    port = _free_port()
+    port = free_port()
     monkeypatch.setenv("CUSTOMS_METRICS_PORT", str(port))
     monkeypatch.setenv("CUSTOMS_METRICS_PORT_SPAN", "1")
     monkeypatch.setenv("CUSTOMS_LAG_INTERVAL", "1")
@@ -86,7 +80,7 @@ def prometheus(prometheus_binary: str, metrics_port: int, tmp_path: Path) -> Ite
         "scrape_configs:\n  - job_name: customs-gateway\n"
         f"    static_configs:\n      - targets: ['127.0.0.1:{metrics_port}']\n"
     )
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "prometheus.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,17 +14,17 @@ import pytest
 from confluent_kafka.admin import AdminClient
 
 from customs.settings import Settings
-from load.feed import publish
 from streams.topics import create_topics
 from tests.kafka_support import (
     KAFKA_CLUSTER,
     WorkerProcess,
     assert_exactly_once,
     collect_outputs,
-    free_port_run,
-    read_committed,
+    paced_feed,
+    routed_at_least,
     wait_for_commits,
 )
+from tests.ports import free_port_run
 
 NODES = 3
 
@@ -85,16 +84,11 @@ def test_broker_killed_mid_stream_still_exactly_once(
     count = 3000
     create_topics(settings)
     worker = WorkerProcess(settings, tmp_path / "worker.log")
-    feeder = threading.Thread(
-        target=publish, args=(settings,), kwargs={"count": count, "rate": 150.0, "seed": 31}
-    )
-    audit_topic = [settings.output_topic_names["audit"]]
     worker.start()
-    feeder.start()
+    feeder = paced_feed(settings, count, seed=31)
     victim = 0
     try:
-        partial = read_committed(settings.bootstrap_servers, audit_topic, 300, 180, linger=0)
-        assert len(partial) >= 300, worker.log()[-3000:]
+        assert routed_at_least(settings, 300) >= 300, worker.log()[-3000:]
         victim = _group_coordinator(settings.bootstrap_servers, settings.app_id)
         subprocess.run([str(KAFKA_CLUSTER), "kill-node", str(victim)], env=cluster, check=True, timeout=60)
         assert feeder.is_alive(), "the feed ended before the broker died; the test would not be mid-stream"

@@ -37,7 +37,17 @@ def test_as_env_round_trips(values: dict[str, Any], monkeypatch: pytest.MonkeyPa
     assert child.as_env() == env
 
 
-def test_as_env_carries_secrets_in_clear_and_leaves_out_unset_ones() -> None:
-    env = Settings(pseudonym_key="test-only-key").as_env()  # type: ignore[arg-type]
-    assert env["CUSTOMS_PSEUDONYM_KEY"] == "test-only-key"
-    assert "CUSTOMS_TOKEN_KEY" not in env  # None: the child's own default (None) applies
+def test_as_env_carries_secrets_in_clear_and_leaves_out_defaults(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("CUSTOMS_"):
+            monkeypatch.delenv(name)
+    assert Settings().as_env() == {}
+    env = Settings(pseudonym_key="test-only-key", stream_engine="aiokafka").as_env()  # type: ignore[arg-type]
+    # Given, so passed on even where it is the default: a child must not take another value from its
+    # inherited environment.
+    assert env == {"CUSTOMS_PSEUDONYM_KEY": "test-only-key", "CUSTOMS_STREAM_ENGINE": "aiokafka"}
+    monkeypatch.setenv("CUSTOMS_METRICS_PORT", "9999")
+    assert Settings().as_env() == {"CUSTOMS_METRICS_PORT": "9999"}
