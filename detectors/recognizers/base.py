@@ -77,7 +77,7 @@ class _Compiled(NamedTuple):
 
     name: str
     fast: re.Pattern[str] | None
-    pattern: Any  # regex.Pattern[str], used where ``fast`` is None
+    pattern: Any  # regex.Pattern[str] where ``fast`` is None, else None
     score: float
     quick: re.Pattern[str] | None  # ``union_prefilter([pattern])`` before a ``regex`` scan
 
@@ -168,7 +168,8 @@ class GbaRecognizer(PatternRecognizer):
             for p in self.PATTERNS:
                 fast = _compile_re(p.regex, flags)
                 quick = union_prefilter([p.regex], flags) if several and fast is None else None
-                compiled.append(_Compiled(p.name, fast, regex.compile(p.regex, flags=flags), p.score, quick))
+                slow = regex.compile(p.regex, flags=flags) if fast is None else None
+                compiled.append(_Compiled(p.name, fast, slow, p.score, quick))
             found = self._compiled[flags] = (
                 union_prefilter([p.regex for p in self.PATTERNS], flags),
                 compiled,

@@ -12,11 +12,13 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import pytest
+import regex
 
 import detectors.lexicon
 import detectors.recognizers
 from detectors.recognizers import GbaRecognizer, all_recognizers
-from detectors.recognizers.base import SpanRecognizer
+from detectors.recognizers.base import SpanRecognizer, _compile_re, _Compiled
+from detectors.recognizers.cn_passport import CnPassportRecognizer
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
@@ -238,3 +240,13 @@ REVIEWED = {
 @pytest.mark.parametrize(("owner", "compiled"), _module_patterns())
 def test_module_patterns_have_no_nested_unbounded_repeats(owner: str, compiled: re.Pattern[str]) -> None:
     assert nested_unbounded_repeat(compiled.pattern, compiled.flags) is (owner in REVIEWED), owner
+
+
+def test_a_pattern_only_regex_understands_runs_there_with_a_timeout() -> None:
+    r"""``\p{Han}`` is ``regex`` syntax: it would run through ``regex``, with Presidio's timeout."""
+    assert _compile_re(r"\p{Han}{2}", 0) is None
+    recognizer = CnPassportRecognizer()
+    flags = 0
+    recognizer._compiled[flags] = (None, [_Compiled("han", None, regex.compile(r"\p{Han}{2}"), 0.5, None)])
+    found = recognizer.match_patterns("id 陈大 ok", flags)
+    assert [(r.start, r.end, r.score) for r in found] == [(3, 5, 0.5)]
