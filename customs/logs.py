@@ -54,10 +54,15 @@ class RepeatFilter(logging.Filter):
 
 
 def configure(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
-    repeats = RepeatFilter()
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(repeats)
+    """Our format and the repeat filter on a new stderr handler; where the root logger has handlers
+    already (an embedding program, a test runner), those are left as they are and only levels are set."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(RepeatFilter())
+        root.addHandler(handler)
+    root.setLevel(level.upper())
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in VALUE_LOGGERS:

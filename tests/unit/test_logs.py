@@ -58,17 +58,29 @@ def test_different_lines_are_not_held_back(first: logging.LogRecord, second: log
     assert not repeats.filter(first)
 
 
-def test_configure_filters_the_root_handlers_and_caps_value_loggers() -> None:
+def test_configure_filters_its_own_handler_and_caps_value_loggers() -> None:
     root = logging.getLogger()
-    saved = root.handlers[:]
+    saved, level = root.handlers[:], root.level
     root.handlers = []
     try:
         configure("debug")
-        assert root.handlers and all(
-            any(isinstance(f, RepeatFilter) for f in handler.filters) for handler in root.handlers
-        )
+        [handler] = root.handlers
+        assert any(isinstance(f, RepeatFilter) for f in handler.filters)
         for name in VALUE_LOGGERS:
             assert logging.getLogger(name).level == logging.INFO  # never DEBUG: they would log values
     finally:
         root.handlers = saved
-        root.setLevel(logging.WARNING)
+        root.setLevel(level)
+
+
+def test_configure_leaves_handlers_it_did_not_make_alone() -> None:
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    theirs = logging.NullHandler()
+    root.handlers = [theirs]
+    try:
+        configure("info")
+        assert root.handlers == [theirs] and not theirs.filters
+    finally:
+        root.handlers = saved
+        root.setLevel(level)
