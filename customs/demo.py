@@ -22,6 +22,7 @@ from rich.table import Table
 from customs.settings import REPO_ROOT, Settings
 from load.feed import publish
 from streams import headers as h
+from streams.peek import display_codec, readable
 from streams.topics import create_topics
 
 DECISIONS = ("allow", "mask", "quarantine")
@@ -73,6 +74,7 @@ def _count_outputs(settings: Settings, tally: Tally, stop: threading.Event) -> N
     )
     consumer.subscribe([topics[d] for d in DECISIONS])
     by_topic = {topics[d]: d for d in DECISIONS}
+    codec = display_codec(settings)  # masked bank records are Avro: shown as JSON
     try:
         while not stop.is_set():
             message = consumer.poll(0.2)
@@ -84,7 +86,7 @@ def _count_outputs(settings: Settings, tally: Tally, stop: threading.Event) -> N
             for reason in filter(None, headers.get(h.REASONS, "").split(",")):
                 tally.reasons[reason] += 1
             if decision == "mask":
-                tally.last_masked = (message.value() or b"").decode("utf-8", "replace")
+                tally.last_masked = readable(codec, message.value() or b"")
     finally:
         consumer.close()
 

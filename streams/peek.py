@@ -12,7 +12,12 @@ from streams.codec import Codec, DecodeError, SchemaStore
 from streams.headers import as_text
 
 
-def _readable(codec: Codec, value: bytes) -> str:
+def display_codec(settings: Settings) -> Codec:
+    """A codec for showing records to operators (no size or depth limits: nothing is routed by it)."""
+    return Codec(SchemaStore(settings.schemas_dir), max_bytes=1 << 30, max_depth=1 << 10)
+
+
+def readable(codec: Codec, value: bytes) -> str:
     """JSON text of a record (Avro decoded); undecodable values shown as escaped bytes."""
     try:
         return json.dumps(codec.decode(value).record, ensure_ascii=False)
@@ -31,7 +36,7 @@ def latest(
             "enable.auto.commit": False,
         }
     )
-    codec = Codec(SchemaStore(settings.schemas_dir), max_bytes=1 << 30, max_depth=1 << 10)
+    codec = display_codec(settings)
     try:
         partitions = consumer.list_topics(topic, timeout=timeout).topics[topic].partitions
         assignment = []
@@ -44,7 +49,7 @@ def latest(
             if message.error():
                 continue
             headers = as_text(message.headers())
-            value = _readable(codec, message.value() or b"")
+            value = readable(codec, message.value() or b"")
             rows.append((message.timestamp()[1], headers, value))
         rows.sort(key=lambda row: row[0])
         return [(headers, value) for _, headers, value in rows[-count:]]

@@ -7,8 +7,9 @@ import struct
 
 import pytest
 
-from customs.settings import REPO_ROOT
+from customs.settings import REPO_ROOT, Settings
 from streams.codec import Codec, DecodeError, SchemaStore, encode_avro
+from streams.peek import display_codec, readable
 
 SCHEMAS = SchemaStore(REPO_ROOT / "schemas")
 BANK = {
@@ -83,3 +84,17 @@ def test_decode_errors_never_echo_the_value(codec: Codec) -> None:
         with pytest.raises(DecodeError) as caught:
             codec.decode(raw)
         assert secret not in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ('{"note": "陈**"}'.encode(), '{"note": "陈**"}'),
+        (encode_avro(BANK, SCHEMAS.id_of("bank_credit"), SCHEMAS.get(SCHEMAS.id_of("bank_credit"))), None),
+        (b"\xff\xfenot a record", repr(b"\xff\xfenot a record")),
+    ],
+)
+def test_operators_see_records_as_json(raw: bytes, shown: str | None) -> None:
+    """``customs peek`` and the demo's latest masked record: Avro decoded to JSON, never raw bytes."""
+    codec = display_codec(Settings())
+    assert readable(codec, raw) == (shown or json.dumps(BANK, ensure_ascii=False))
