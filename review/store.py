@@ -81,6 +81,12 @@ def _tags(values: Sequence[str]) -> str:
     return "," + ",".join(values) + "," if values else ""
 
 
+def _holding_tag(value: str) -> str:
+    """A LIKE pattern (escape character ``!``) for a ``_tags`` column that holds ``value``."""
+    escaped = value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"%,{escaped},%"
+
+
 def _untag(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(",") if part)
 
@@ -183,12 +189,14 @@ class Store:
         elif selection.status != "all":
             clauses.append("status = ?")
             params.append(selection.status)
+        # Codes are matched exactly and the same on both back ends: reasons are lower case, entities
+        # upper case (PostgreSQL's LIKE minds case, SQLite's does not), and "_" is no wildcard.
         if selection.reason:
-            clauses.append("reasons LIKE ?")
-            params.append(f"%,{selection.reason},%")
+            clauses.append("reasons LIKE ? ESCAPE '!'")
+            params.append(_holding_tag(selection.reason.lower()))
         if selection.entity:
-            clauses.append("entities LIKE ?")
-            params.append(f"%,{selection.entity},%")
+            clauses.append("entities LIKE ? ESCAPE '!'")
+            params.append(_holding_tag(selection.entity.upper()))
         if selection.source:
             clauses.append("source = ?")
             params.append(selection.source)

@@ -71,6 +71,9 @@ def test_queue_filters_pages_and_counts(desk: Desk) -> None:
     assert ids("record_id=tcm-1") == {"tcm-1"}
     assert ids("age=older") == {"old-1"}
     assert ids("age=24h&reason=decode_error") == {None}
+    # The same on SQLite and PostgreSQL: codes match whatever their case, and exactly ("_" is no wildcard).
+    assert ids("reason=NO_FLOW") == ids("reason=no_flow") and ids("entity=cn_resident_id") == {"tcm-1"}
+    assert ids("reason=no%25flow") == set() and ids("reason=no_flo_") == set() and ids("reason=%25") == set()
     assert desk.client.get("/api/records?age=forever", headers=api).status_code == 422
     assert old
 
