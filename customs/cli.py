@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from customs.logs import configure as configure_logging
 from customs.policy_cli import policy_app
@@ -207,16 +208,38 @@ def _create_user(name: str, roles: str, password_file: Path | None) -> None:
 def review(
     host: Annotated[str | None, typer.Option(help="Listen address (default from settings)")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (default from settings)")] = None,
+    instance: Annotated[
+        str | None,
+        typer.Option(help="This process's name where several share one store (CUSTOMS_REVIEW_INSTANCE)"),
+    ] = None,
+    settle_only: Annotated[
+        bool,
+        typer.Option(
+            "--settle-only",
+            help="Settle the releases this instance left 'releasing', then exit (an instance gone for good)",
+        ),
+    ] = False,
 ) -> None:
     """Run the quarantine review service: ingest the quarantine topic and serve the web UI and JSON API."""
-    from review.runner import serve
+    from review.runner import serve, settle
 
     settings = _settings()
+    update: dict[str, object] = {}
     if host is not None or port is not None:
-        settings = settings.model_copy(
-            update={"review_host": host or settings.review_host, "review_port": port or settings.review_port}
-        )
+        update.update(review_host=host or settings.review_host, review_port=port or settings.review_port)
+    if instance is not None:
+        update["review_instance"] = instance
+    if update:
+        try:
+            settings = Settings.model_validate({**settings.model_dump(), **update})
+        except ValidationError as exc:
+            _fail(f"--instance: {exc.errors()[0]['msg']} (letters, digits, '.', '_' and '-', at most 64)")
+            return
     configure_logging(settings.log_level)
+    if settle_only:
+        settled = settle(settings)
+        typer.echo(f"settled {settled} releases of review instance {settings.review_instance or '(default)'}")
+        return
     serve(settings)
 
 

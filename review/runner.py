@@ -142,6 +142,23 @@ def background(review: Review, service: ReviewService, stop: threading.Event) ->
     return thread
 
 
+def settle(settings: Settings, publisher: Publisher | None = None) -> int:
+    """Settle the releases this instance (``review_instance``) left 'releasing', then stop: for an
+    instance that is gone for good. Its release producer, started under the same transactional id,
+    first fences whatever is left of that instance. How many releases were settled."""
+    from review.kafka import KafkaPublisher
+
+    review = build_review(settings)
+    own = publisher is None
+    publisher = publisher or KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
+    try:
+        return review.service(publisher).recover()
+    finally:
+        if own and isinstance(publisher, KafkaPublisher):
+            publisher.close()
+        review.db.close()
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 

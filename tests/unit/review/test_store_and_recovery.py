@@ -21,7 +21,7 @@ from review.db_postgres import PostgresDatabase, translate_schema
 from review.errors import ReviewError
 from review.ingest import Quarantined
 from review.models import ReleaseMode, ReleaseState, Status
-from review.runner import transactional_id
+from review.runner import settle, transactional_id
 from review.vault import Vault, VaultError
 
 from .conftest import EMAIL, PHONE, RESIDENT_ID, Desk
@@ -209,3 +209,21 @@ def test_a_store_made_before_instances_gets_the_owner_column(
 )
 def test_each_instance_has_its_own_release_transactional_id(instance: str, expected: str) -> None:
     assert transactional_id(Settings(app_id="app", review_instance=instance)) == expected
+
+
+def test_settle_only_settles_what_the_named_instance_left_and_stops(desk: Desk) -> None:
+    """``customs review --instance gone --settle-only``: the releases of an instance gone for good."""
+    held, other = desk.hold(CONTACT), desk.hold(CONTACT | {"id": "sc-3"})
+    rita = desk.review.accounts.user_named("rita")
+    assert rita is not None
+    gone = desk.review.service(desk.publisher)
+    gone.instance = "gone"
+    desk.publisher.fail_next = "before"
+    with pytest.raises(ReviewError):
+        gone.request_release(rita, held, ReleaseMode.AS_IS)
+    desk.publisher.fail_next = "before"
+    with pytest.raises(ReviewError):
+        desk.service.request_release(rita, other, ReleaseMode.AS_IS)  # the default instance's
+    assert settle(desk.settings.model_copy(update={"review_instance": "gone"}), desk.publisher) == 1
+    assert desk.review.store.held(held).status is Status.RELEASED  # type: ignore[union-attr]
+    assert desk.review.store.held(other).status is Status.RELEASING  # type: ignore[union-attr]
