@@ -270,6 +270,7 @@ class BatchGateway:
                     type(result).__name__,
                     len(items),
                 )
+                self.metrics.transaction_failures.inc()
                 await self._recover(tp)
                 continue
             self._observe(items)

@@ -88,6 +88,11 @@ class GatewayMetrics:
             buckets=_INSPECTION_BUCKETS,
             registry=r,
         )
+        self.transaction_failures = Counter(
+            "customs_transaction_failures",
+            "Transactions that failed and were aborted; their records are read again from the last commit",
+            registry=r,
+        )
         self.consumer_lag = Gauge(
             "customs_consumer_lag",
             "Records not yet processed: high watermark (last stable offset) minus position",

@@ -76,3 +76,4 @@ def test_failed_transactions_are_aborted_and_their_records_routed_once(customs_s
     assert len(routed) >= count
     assert_exactly_once(settings, routed, audit, count)
     assert sum(gateway.counts.values()) == count  # the failed batches are counted once, when committed
+    assert gateway.metrics.registry.get_sample_value("customs_transaction_failures_total") == 3
