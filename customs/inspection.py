@@ -7,7 +7,6 @@ bad record: whatever cannot be handled becomes a quarantine verdict with a reaso
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections import Counter
@@ -24,7 +23,7 @@ from rules.desensitise import desensitise
 from rules.policy import Policy
 from rules.reasons import Reason
 from streams import headers as h
-from streams.codec import Codec, DecodeError
+from streams.codec import Codec, DecodeError, compact_json
 
 log = logging.getLogger("customs.inspection")
 
@@ -183,9 +182,5 @@ class Inspector:
         return Verdict(decision, value, encoded, findings, digest, detail, classify_seconds, inspect_seconds)
 
 
-# ``json.dumps(event, ensure_ascii=False, separators=(",", ":"))``, with one encoder for every event.
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def audit_bytes(event: dict[str, object]) -> bytes:
-    return _AUDIT_JSON.encode(event).encode("utf-8")
+    return compact_json(event)

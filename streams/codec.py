@@ -20,8 +20,15 @@ import yaml
 from detectors.walker import Field, JsonValue, walk
 
 MAGIC = 0
-# ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, with one encoder for every record.
+# ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, with one encoder for every value.
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def compact_json(value: JsonValue) -> bytes:
+    """``value`` as compact UTF-8 JSON, non-ASCII kept: JSON records as they are published, audit events."""
+    return _COMPACT_JSON.encode(value).encode("utf-8")
+
+
 HEADER = struct.Struct(">bI")
 
 
@@ -114,7 +121,7 @@ class Codec:
         """Encode ``record`` in the same format (and Avro schema) as ``like``."""
         if like.format == "avro" and like.schema_id is not None:
             return encode_avro(record, like.schema_id, self.schemas.get(like.schema_id))
-        return _COMPACT_JSON.encode(record).encode("utf-8")
+        return compact_json(record)
 
 
 def encode_avro(record: JsonValue, schema_id: int, schema: Any) -> bytes:
