@@ -118,20 +118,23 @@ class PhoneNumberRecognizer(GbaRecognizer):
         return not is_gba_number(pattern_text)
 
 
-@lru_cache(maxsize=4096)  # ``phonenumbers`` parsing costs tens of microseconds; numbers repeat
-def is_gba_number(text: str) -> bool:
-    """``text`` is a valid mainland, Hong Kong or Macau number (with or without country code)."""
+def number_and_regions(text: str) -> tuple[str, tuple[str | None, ...]]:
+    """What to parse for a matched number (separators dropped, an international prefix as ``+``) and
+    the regions to parse it for (None: the number carries its country code)."""
     compact = text.translate(_SEPARATORS)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     elif (text.startswith("(") and not compact.startswith(("0", "+"))) or text.startswith(("86 ", "86-")):
         compact = "+" + compact  # "(852) 2123 4567", "86-13812345678"
     if compact.startswith("+"):
-        candidates: tuple[str | None, ...] = (None,)
-    elif len(compact) == 8:
-        candidates = ("HK", "MO")
-    else:
-        candidates = ("CN",)
+        return compact, (None,)
+    return compact, ("HK", "MO") if len(compact) == 8 else ("CN",)
+
+
+@lru_cache(maxsize=4096)  # ``phonenumbers`` parsing costs tens of microseconds; numbers repeat
+def is_gba_number(text: str) -> bool:
+    """``text`` is a valid mainland, Hong Kong or Macau number (with or without country code)."""
+    compact, candidates = number_and_regions(text)
     for region in candidates:
         number = parse_number(compact, region)
         if number is None:

@@ -11,7 +11,7 @@ import phonenumbers
 import pytest
 
 from detectors.phone_parse import parse_number, quick_parse, valid_number
-from detectors.recognizers.phone_number import GBA_REGIONS, is_gba_number
+from detectors.recognizers.phone_number import GBA_REGIONS, is_gba_number, number_and_regions
 
 pytestmark = pytest.mark.unit
 
@@ -24,18 +24,9 @@ def parsed(compact: str, region: str | None) -> phonenumbers.PhoneNumber | None:
 
 
 def parse_based_is_gba_number(text: str) -> bool:
-    """The phone validation as it was: ``phonenumbers.parse`` for every candidate region."""
-    compact = re.sub(r"[ ()-]", "", text)
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    elif (text.startswith("(") and not compact.startswith(("0", "+"))) or re.match(r"86[ -]", text):
-        compact = "+" + compact
-    if compact.startswith("+"):
-        candidates: tuple[str | None, ...] = (None,)
-    elif len(compact) == 8:
-        candidates = ("HK", "MO")
-    else:
-        candidates = ("CN",)
+    """The phone validation as it was: ``phonenumbers.parse`` and ``is_valid_number`` for every
+    candidate region (what to parse, and for which regions, is the recognizer's own)."""
+    compact, candidates = number_and_regions(text)
     for region in candidates:
         number = parsed(compact, region)
         if (
