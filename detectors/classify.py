@@ -37,18 +37,8 @@ def _step(recognizer: GbaRecognizer) -> tuple[GbaRecognizer, str, re.Pattern[str
     return recognizer, entity, prefilter, find
 
 
-def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Keep the strongest of overlapping spans: higher score first, then the longer span."""
-    ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start))
-    kept: list[RecognizerResult] = []
-    for result in ranked:
-        if all(result.end <= other.start or result.start >= other.end for other in kept):
-            kept.append(result)
-    return sorted(kept, key=lambda r: r.start)
-
-
 def _resolve(found: list[Found]) -> list[Found]:
-    """``resolve_overlaps`` for ``(start, end, score, entity)``."""
+    """Keep the strongest of overlapping spans: higher score first, then the longer span."""
     ranked = sorted(found, key=lambda f: (-f[2], -(f[1] - f[0]), f[0]))
     kept: list[Found] = []
     for start, end, score, entity in ranked:

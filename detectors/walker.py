@@ -57,11 +57,11 @@ Field = tuple[str, str, str]  # path, text, hint: what ``walk_strings`` yields
 @dataclass(frozen=True, slots=True)
 class Walk:
     fields: tuple[Field, ...]  # ``walk_strings``' fields, in its order
-    depth: int  # ``depth``: exact up to the limit, else the limit + 1
+    depth: int  # the nesting depth: exact up to the limit, else the limit + 1
 
 
 def walk(value: JsonValue, limit: int | None = None) -> Walk:
-    """``walk_strings`` and ``depth`` in one pass (the codec checks the depth of every record and the
+    """``walk_strings`` and the nesting depth in one pass (the codec checks the depth of every record and the
     classifier then needs its strings). Past ``limit`` levels it stops: the fields are then incomplete,
     which does not matter, as such a record is refused."""
     fields: list[Field] = []
@@ -100,22 +100,6 @@ def walk(value: JsonValue, limit: int | None = None) -> Walk:
 
 class _TooDeep(Exception):
     """Raised inside ``walk`` once the depth exceeds its limit."""
-
-
-def depth(value: JsonValue, limit: int) -> int:
-    """The nesting depth of ``value``, counting stops once it exceeds ``limit``."""
-    stack: list[tuple[JsonValue, int]] = [(value, 1)]
-    deepest = 0
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if deepest > limit:
-            return deepest
-        if isinstance(node, dict):
-            stack.extend((child, level + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, level + 1) for child in node)
-    return deepest
 
 
 def text_at(value: JsonValue, path: str) -> str | None:

@@ -7,10 +7,26 @@ import random
 
 import pytest
 
-from detectors.walker import JsonValue, depth, join_path, split_path, text_at, walk, walk_strings
+from detectors.walker import JsonValue, join_path, split_path, text_at, walk, walk_strings
 from load.generator import generate
 
 pytestmark = pytest.mark.unit
+
+
+def depth(value: JsonValue, limit: int) -> int:
+    """The reference: the nesting depth of ``value``, counting stops once it exceeds ``limit``."""
+    stack: list[tuple[JsonValue, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
 
 
 def _random_value(rng: random.Random, level: int) -> JsonValue:

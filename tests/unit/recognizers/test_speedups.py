@@ -7,7 +7,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.classify import Classifier, resolve_overlaps
+from detectors.classify import Classifier
 from detectors.recognizers import person
 from detectors.recognizers.base import union_prefilter
 from detectors.recognizers.date_of_birth import is_birth_hint
@@ -96,6 +96,16 @@ def test_trigger_plans_cover_every_recognizer() -> None:
     untriggered = [rec for rec in classifier._recognizers if rec.TRIGGER is None]
     assert classifier._plans[0] == untriggered
     assert all(set(plan) <= set(everything) for plan in classifier._plans)
+
+
+def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """The reference: keep the strongest of overlapping spans: higher score first, then the longer span."""
+    ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start))
+    kept: list[RecognizerResult] = []
+    for result in ranked:
+        if all(result.end <= other.start or result.start >= other.end for other in kept):
+            kept.append(result)
+    return sorted(kept, key=lambda r: r.start)
 
 
 def _reference_classify_text(
