@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from confluent_kafka.admin import AdminClient
 from customs.settings import REPO_ROOT, Settings
 from load.feed import encoded, flow_headers
 from load.generator import generate
+from load.ports import free_port_run
 from streams.codec import SchemaStore
 from streams.topics import create_topics
 
@@ -60,26 +60,12 @@ class Result:
     runs: list[float] = field(default_factory=list)  # records/s of every round; per_second is their median
 
 
-def _free_port() -> int:
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port pair")
-
-
 @contextmanager
 def broker(bootstrap: str | None) -> Iterator[str]:
     if bootstrap:
         yield bootstrap
         return
-    port = _free_port()
+    port = free_port_run(2)  # the broker's and its controller's
     env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": tempfile.mkdtemp(prefix="bench-kafka-")}
     subprocess.run([str(KAFKA), "start"], env=env, check=True)
     try:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from customs.settings import Settings
+from load.ports import free_port_run
 from tests.kafka_support import KAFKA, WorkerProcess
-from tests.ports import free_port_run
 
 TIERS = ("unit", "integration", "reliability")
 

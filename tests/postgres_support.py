@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.ports import free_port
+from load.ports import free_port
 
 SERVER_GLOB = "/usr/lib/postgresql/*/bin/initdb"
 USER = "customs"

@@ -17,11 +17,11 @@ from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from customs.settings import Settings
+from load.ports import free_port
 from review.publisher import APPROVED_BY, RELEASED_BY
 from streams.topics import create_topics
 from tests.integration.test_review_release import RESIDENT_ID, publish_quarantined
 from tests.kafka_support import CUSTOMS, REPO, read_committed, settings_env
-from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 

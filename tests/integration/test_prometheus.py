@@ -17,8 +17,8 @@ import pytest
 from customs.settings import Settings
 from load.feed import publish
 from load.generator import SampleRecord
+from load.ports import free_port
 from streams.topics import create_topics
-from tests.ports import free_port
 
 from .conftest import WorkerProcess
 

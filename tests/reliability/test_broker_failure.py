@@ -14,6 +14,7 @@ import pytest
 from confluent_kafka.admin import AdminClient
 
 from customs.settings import Settings
+from load.ports import free_port_run
 from streams.topics import create_topics
 from tests.kafka_support import (
     KAFKA_CLUSTER,
@@ -24,7 +25,6 @@ from tests.kafka_support import (
     routed_at_least,
     wait_for_commits,
 )
-from tests.ports import free_port_run
 
 NODES = 3
 

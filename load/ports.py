@@ -1,4 +1,4 @@
-"""Free local ports for the servers tests start (Kafka, PostgreSQL, Prometheus, the review service)."""
+"""Free local ports for the servers tests and benchmarks start (Kafka, PostgreSQL, Prometheus, review)."""
 
 from __future__ import annotations
 
