@@ -148,14 +148,16 @@ def settle(settings: Settings, publisher: Publisher | None = None) -> int:
     first fences whatever is left of that instance. How many releases were settled."""
     from review.kafka import KafkaPublisher
 
+    if publisher is None:
+        kafka = KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
+        try:
+            return settle(settings, kafka)
+        finally:
+            kafka.close()
     review = build_review(settings)
-    own = publisher is None
-    publisher = publisher or KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
     try:
         return review.service(publisher).recover()
     finally:
-        if own and isinstance(publisher, KafkaPublisher):
-            publisher.close()
         review.db.close()
 
 
