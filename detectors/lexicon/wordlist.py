@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from typing import Any
+
 
 def word_set(block: str) -> frozenset[str]:
     """The whitespace-separated words of ``block`` (a word list written as a paragraph)."""
@@ -11,3 +15,25 @@ def word_set(block: str) -> frozenset[str]:
 def phrase_set(block: str) -> frozenset[str]:
     """The comma-separated phrases of ``block``, stripped (for entries that contain spaces)."""
     return frozenset(phrase.strip() for phrase in block.split(",") if phrase.strip())
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words`` (longest first), shaped as a character trie."""
+    root: dict[str, Any] = {}
+    for word in words:
+        if not word:
+            continue
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends_here else body
+
+    return build(root)

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
 from detectors.lexicon import health as lex
+from detectors.lexicon.wordlist import trie_regex
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 STRONG = 0.85  # lab values, syndromes, fractures, herb and drug doses
@@ -39,28 +40,6 @@ WHOLE_VALUE_MAX = 48  # a value this short made only of health terms is one find
 CANDIDATE_MAX = 240  # longer texts get no whole-value candidate
 
 _CJK = "\u3400-\u9fff"
-
-
-def trie_regex(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words`` (longest first), shaped as a character trie."""
-    root: dict[str, Any] = {}
-    for word in words:
-        if not word:
-            continue
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        ends_here = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends_here else body
-
-    return build(root)
 
 
 def _english_forms(words: Iterable[str]) -> list[str]:

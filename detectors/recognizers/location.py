@@ -22,8 +22,8 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from detectors.lexicon.places import LATIN_PLACES, MAINLAND_LATIN_PLACES, NOT_STREETS, PLACES
+from detectors.lexicon.wordlist import trie_regex
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
-from detectors.recognizers.health_data import trie_regex
 
 STREET_NUMBER = 0.7  # a street with a house number
 BUILDING_ROOM = 0.6  # a building and a room, no street

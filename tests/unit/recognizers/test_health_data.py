@@ -7,7 +7,8 @@ import pytest
 
 from detectors.classify import DEFAULT_THRESHOLD, Classifier
 from detectors.lexicon import health as lex
-from detectors.recognizers.health_data import HealthDataRecognizer, hint_words, trie_regex
+from detectors.lexicon.wordlist import trie_regex
+from detectors.recognizers.health_data import HealthDataRecognizer, hint_words
 
 pytestmark = pytest.mark.unit
 
