@@ -5,13 +5,16 @@
 Scenarios, all on the same broker and the same synthetic GBA records (half of the bank records Avro):
   passthrough-confluent  consume → produce with plain confluent-kafka (the machine's ceiling)
   passthrough-aiokafka   the worker's own stack (default engine: aiokafka, exactly once) with no inspection
+  passthrough-aiokafka-2 the same with two processes in one group (how far a cheap worker scales here)
   passthrough-faust      the same with the Faust engine (CUSTOMS_STREAM_ENGINE=faust)
   gateway-1              one `customs worker` (default engine)
   gateway-2              two `customs worker` processes in one group
   gateway-1-faust        one `customs worker` on the Faust engine
   latency                one worker fed at half its measured rate: p50/p99 end to end, read committed
 Throughput is records / (last output − first output), from the outputs' own timestamps, so process
-start-up does not count. Without --bootstrap a broker is started on a free port and stopped at the end.
+start-up does not count. Without --bootstrap a broker is started on a free port and stopped at the end,
+and the worker scenarios also report the CPU milliseconds per record of the broker, the workers and this
+process (feed and reader), read from /proc between feed start and the last output.
 Prints a table and the ratios, and writes JSON and a PNG chart to --out.
 """
 
@@ -38,6 +41,7 @@ from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Produc
 from confluent_kafka.admin import AdminClient
 
 from customs.settings import REPO_ROOT, Settings
+from load.cpu import CpuMeter, per_record_ms
 from load.feed import encoded, flow_headers
 from load.generator import generate
 from load.ports import free_port_run
@@ -46,6 +50,7 @@ from streams.topics import create_topics
 
 KAFKA = REPO_ROOT / "deploy" / "kafka" / "kafka"
 Record = tuple[bytes, list[tuple[str, str | bytes | None]]]
+CPU_GROUPS = ("broker", "workers", "bench")
 
 
 @dataclass
@@ -58,18 +63,28 @@ class Result:
     p99_ms: float | None = None
     notes: list[str] = field(default_factory=list)
     runs: list[float] = field(default_factory=list)  # records/s of every round; per_second is their median
+    # CPU ms per record from feed start to the last output, per kind of process: "broker", "workers",
+    # "bench" (this process: the feed and the reader).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Broker:
+    bootstrap: str
+    pid: int | None = None  # known when the benchmark started it: its CPU time is measured
 
 
 @contextmanager
-def broker(bootstrap: str | None) -> Iterator[str]:
+def broker(bootstrap: str | None) -> Iterator[Broker]:
     if bootstrap:
-        yield bootstrap
+        yield Broker(bootstrap)
         return
     port = free_port_run(2)  # the broker's and its controller's
-    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": tempfile.mkdtemp(prefix="bench-kafka-")}
+    data = tempfile.mkdtemp(prefix="bench-kafka-")
+    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_DATA_DIR": data}
     subprocess.run([str(KAFKA), "start"], env=env, check=True)
     try:
-        yield f"127.0.0.1:{port}"
+        yield Broker(f"127.0.0.1:{port}", int((Path(data) / "broker.pid").read_text()))
     finally:
         subprocess.run([str(KAFKA), "stop"], env=env, check=False)
 
@@ -244,7 +259,7 @@ def wait_for_group(settings: Settings, members: int, timeout: float = 90.0) -> N
 
 def worker_run(
     name: str,
-    bootstrap: str,
+    kafka: Broker,
     batch: list[Record],
     partitions: int,
     workers: int,
@@ -252,16 +267,27 @@ def worker_run(
     log_dir: Path,
     engine: str = "aiokafka",
 ) -> Result:
-    settings = scenario_settings(bootstrap, partitions, engine)
+    settings = scenario_settings(kafka.bootstrap, partitions, engine)
     create_topics(settings)
     procs = _start_workers(settings, workers, command, log_dir)
     try:
         wait_for_group(settings, workers)
+        meter = CpuMeter(
+            {
+                "broker": [kafka.pid] if kafka.pid else [],
+                "workers": [proc.pid for proc in procs],
+                "bench": [os.getpid()],
+            }
+        )
+        meter.start()
         produce(settings, batch)
         stamps, _ = collect(settings, [settings.output_topic_names["audit"]], len(batch), 600)
+        used = meter.stop()
     finally:
         _stop(procs)
-    return _rate(name, len(batch), stamps)
+    result = _rate(name, len(batch), stamps)
+    result.cpu_ms = per_record_ms(used, len(batch))
+    return result
 
 
 def latency_run(bootstrap: str, batch: list[Record], partitions: int, rate: float, log_dir: Path) -> Result:
@@ -364,20 +390,20 @@ def main(argv: list[str] | None = None) -> None:
     print(f"generating {args.records:,} synthetic GBA records ...", flush=True)
     batch = records(args.records, Settings())
     results: list[Result] = []
-    with broker(args.bootstrap) as bootstrap:
+    with broker(args.bootstrap) as kafka:
+        bootstrap = kafka.bootstrap
         passthrough = [sys.executable, "-m", "load.passthrough_worker"]
         worker = [_customs(), "worker"]
 
         def run(
             name: str, workers: int, command: list[str], engine: str = "aiokafka"
         ) -> Callable[[], Result]:
-            return lambda: worker_run(
-                name, bootstrap, batch, args.partitions, workers, command, log_dir, engine
-            )
+            return lambda: worker_run(name, kafka, batch, args.partitions, workers, command, log_dir, engine)
 
         steps: list[tuple[str, Callable[[], Result]]] = [
             ("passthrough-confluent", lambda: passthrough_confluent(bootstrap, batch, args.partitions)),
             ("passthrough-aiokafka", run("passthrough-aiokafka", 1, passthrough)),
+            ("passthrough-aiokafka-2", run("passthrough-aiokafka-2", 2, passthrough)),
             ("passthrough-faust", run("passthrough-faust", 1, passthrough, "faust")),
             ("gateway-1", run("gateway-1", 1, worker)),
             ("gateway-2", run("gateway-2", 2, worker)),
@@ -394,6 +420,11 @@ def main(argv: list[str] | None = None) -> None:
             middle = sorted(runs, key=lambda r: r.per_second)[len(runs) // 2]
             middle.runs = [round(r.per_second, 1) for r in runs]
             middle.per_second = statistics.median(r.per_second for r in runs)
+            middle.cpu_ms = {
+                group: round(statistics.median(r.cpu_ms[group] for r in runs if group in r.cpu_ms), 3)
+                for group in CPU_GROUPS
+                if any(group in r.cpu_ms for r in runs)
+            }
             results.append(middle)
         if not args.no_extras:
             print("running presidio-out-of-the-box ...", flush=True)
@@ -411,6 +442,9 @@ def main(argv: list[str] | None = None) -> None:
         "gateway-1 / gateway-1-faust": _ratio(by.get("gateway-1"), by.get("gateway-1-faust")),
         "gateway-1 / passthrough-confluent": _ratio(by.get("gateway-1"), by.get("passthrough-confluent")),
         "gateway-2 / gateway-1": _ratio(by.get("gateway-2"), by.get("gateway-1")),
+        "passthrough-aiokafka-2 / passthrough-aiokafka": _ratio(
+            by.get("passthrough-aiokafka-2"), by.get("passthrough-aiokafka")
+        ),
         "gateway-1 / presidio-out-of-the-box": _ratio(by.get("gateway-1"), by.get("presidio-out-of-the-box")),
     }
     print()
@@ -422,7 +456,14 @@ def main(argv: list[str] | None = None) -> None:
         notes = "; ".join([*r.notes, spread] if spread else r.notes)
         print(f"{r.scenario:24} {r.records:>8,} {r.per_second:>11,.0f} {p50:>8} {p99:>8}  {notes[:200]}")
     for name, value in ratios.items():
-        print(f"{name:40} {value if value is not None else '-'}")
+        print(f"{name:46} {value if value is not None else '-'}")
+    measured = [r for r in results if r.cpu_ms]
+    if measured:
+        print()
+        print(f"{'CPU ms per record':24} {'broker':>8} {'workers':>8} {'bench':>8}  (feed + reader)")
+        for r in measured:
+            cells = " ".join(f"{r.cpu_ms[k]:>8.3f}" if k in r.cpu_ms else f"{'-':>8}" for k in CPU_GROUPS)
+            print(f"{r.scenario:24} {cells}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report = {
         "machine": machine(),

@@ -1,4 +1,4 @@
-"""The worker's own stack with no inspection: Faust, exactly once, every record to allow unchanged.
+"""The worker's own stack with no inspection: exactly once, every record to allow unchanged.
 
 The benchmark's baseline for "what does the gateway cost on top of its Kafka client stack".
 Run by ``load.bench_gateway``; reads the same ``CUSTOMS_*`` settings as ``customs worker``.
