@@ -39,7 +39,7 @@ from detectors.lexicon.latin_names import (
 from detectors.lexicon.places import LATIN_PLACES, ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.surnames import COMPOUND_SURNAMES, NAME_CHARACTERS, SINGLE_SURNAMES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
-from detectors.lexicon.wordlist import word_set
+from detectors.lexicon.wordlist import trie_regex, word_set
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 CUED = 0.65  # a cue word before or a title after a Chinese name
@@ -95,19 +95,15 @@ _AFTER_CUES = word_set(
 )
 
 
-def _alternation(words: frozenset[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
-
-
-_SURNAME = f"(?:{_alternation(COMPOUND_SURNAMES)}|[{''.join(sorted(SINGLE_SURNAMES))}])"
+_SURNAME = f"(?:{trie_regex(COMPOUND_SURNAMES)}|[{''.join(sorted(SINGLE_SURNAMES))}])"
 _GIVEN = f"(?![{_NOT_GIVEN}])[{_HAN}]"
-_TITLE_ALT = _alternation(_TITLES)
+_TITLE_ALT = trie_regex(_TITLES)
 _FIRST_GIVEN = f"(?!{_TITLE_ALT}){_GIVEN}"
 _SECOND_GIVEN = f"(?!{_TITLE_ALT})(?![{_STOP_AFTER}]){_GIVEN}"
 _NAME = f"{_SURNAME}{_FIRST_GIVEN}(?:{_SECOND_GIVEN})?"
 
 _HAS_SURNAME_RE = re.compile(f"[{''.join(sorted({w[0] for w in COMPOUND_SURNAMES} | SINGLE_SURNAMES))}]")
-_CUED_RE = re.compile(f"(?:{_alternation(_CUES)})[\\s:：]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})")
+_CUED_RE = re.compile(f"(?:{trie_regex(_CUES)})[\\s:：]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})")
 _TITLED_RE = re.compile(f"(?P<name>{_NAME})(?=\\s?(?:{_TITLE_ALT}))")
 _HAS_TITLE_RE = re.compile(_TITLE_ALT)  # cheap first check: no title, no titled name
 _BOUNDED_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_SURNAME}{_GIVEN}(?:{_GIVEN})?)(?![{_HAN}])")
@@ -116,7 +112,7 @@ _WHOLE_RE = re.compile(f"{_SURNAME}{_GIVEN}(?:{_GIVEN})?")
 _SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=[{_STOP_AFTER}于於在的])")
 _HAS_SUBJECT_END_RE = re.compile(f"[{_STOP_AFTER}于於在的]")  # cheap first check for _SUBJECT_RE
 _LIST_SEPARATORS = "、，,/和及与與"
-_AFTER_CUE_RE = re.compile(f"[\\s,，、:：(（]*(?:{_alternation(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))")
+_AFTER_CUE_RE = re.compile(f"[\\s,，、:：(（]*(?:{trie_regex(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))")
 
 _NEVER_NAMES = HERBS | TCM_TERMS
 _NOT_NAMES = COMMON_WORDS | PLACES
@@ -132,7 +128,7 @@ _SYLLABLE_RE = re.compile(f"{_SYLLABLE}|{_INITIAL}[aeiou]{{1,3}}r|tsz|ng|m|hm")
 _TWO_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE}){{2}}")
 _ENGLISH_SURNAME_RE = re.compile(r"(?:Mc|Mac|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?")
 _LATIN_CUE_RE = re.compile(r"\b(?:" + "|".join(LATIN_CUES) + r")\b")
-_ZH_CUE_RE = re.compile(_alternation(_CUES))
+_ZH_CUE_RE = re.compile(trie_regex(_CUES))
 _SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
 _COMMA_RE = re.compile(r"\s*,\s*")
 
@@ -150,7 +146,7 @@ class PersonRecognizer(SpanRecognizer):
     # The shapes, for documentation and Presidio's explanations; ``analyze`` does the work, because a
     # name needs lexicon checks that a pattern cannot express.
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("zh_name_cued", f"(?:{_alternation(_CUES)})[\\s:：]*(?P<name>{_NAME})", CUED),
+        Pattern("zh_name_cued", f"(?:{trie_regex(_CUES)})[\\s:：]*(?P<name>{_NAME})", CUED),
         Pattern("zh_name_titled", f"{_NAME}(?=\\s?(?:{_TITLE_ALT}))", CUED),
         Pattern("zh_name_whole_value", f"^{_SURNAME}{_GIVEN}(?:{_GIVEN})?$", WHOLE_VALUE),
         Pattern("zh_name_bounded", _BOUNDED_RE.pattern, BOUNDED),
