@@ -87,13 +87,27 @@ def scan(
 def evaluate(
     count: Annotated[int, typer.Option(help="Records in the labelled synthetic corpus")] = 3000,
     seed: Annotated[int, typer.Option(help="Seed of the corpus generator")] = 0,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            help="Score on this labelled JSON Lines file (your own sample, or "
+            "load/challenge/gba-challenge.jsonl) instead of the synthetic corpus; format in load/labelled.py"
+        ),
+    ] = None,
+    misses: Annotated[int, typer.Option(help="Also print the first N misses (they show the values)")] = 0,
 ) -> None:
-    """Measure detection on a labelled synthetic corpus: per-entity precision, recall and F1, the
-    false-positive rate on clean records and herbs flagged as people."""
+    """Measure detection on a labelled corpus: per-entity precision, recall and F1, the false-positive
+    rate on clean records and herbs flagged as people."""
     from detectors.evaluation import format_report, run_eval
+    from load.labelled import LabelError
 
     configure_logging("warning")
-    typer.echo(format_report(run_eval(count, seed)))
+    try:
+        report = run_eval(count, seed, labels)
+    except (LabelError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(format_report(report, show_misses=misses))
 
 
 @topics_app.command("create")

@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from detectors.finding import Finding
@@ -254,23 +255,27 @@ def format_report(report: Report, show_misses: int = 0) -> str:
     return "\n".join(lines)
 
 
-def run_eval(count: int = 2000, seed: int = 0) -> Report:
-    """The ``customs eval`` command: score a fresh classifier on ``labelled_corpus(count, seed)``."""
+def run_eval(count: int = 2000, seed: int = 0, labels: Path | None = None) -> Report:
+    """The ``customs eval`` command: score a fresh classifier on ``labelled_corpus(count, seed)``, or on
+    the labelled records of the file ``labels`` (see :mod:`load.labelled`)."""
     from detectors.classify import Classifier
+    from load.labelled import read_labelled
 
-    return evaluate(Classifier(), labelled_corpus(count, seed))
+    corpus = read_labelled(labels) if labels is not None else labelled_corpus(count, seed)
+    return evaluate(Classifier(), corpus)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m detectors.evaluation [--records N] [--seed S] [--misses K]``."""
+    """``python -m detectors.evaluation [--records N] [--seed S] [--labels FILE] [--misses K]``."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--labels", type=Path, help="score on this labelled JSON Lines file instead")
     parser.add_argument("--misses", type=int, default=0, help="print the first K misses")
     args = parser.parse_args(argv)
-    print(format_report(run_eval(args.records, args.seed), show_misses=args.misses))
+    print(format_report(run_eval(args.records, args.seed, args.labels), show_misses=args.misses))
 
 
 if __name__ == "__main__":

@@ -401,19 +401,22 @@ def main(argv: list[str] | None = None) -> None:
         worker = [_customs(), "worker"]
 
         def run(
-            name: str, workers: int, command: list[str], engine: str = "aiokafka"
+            name: str, workers: int, command: list[str], engine: str = "aiokafka", times: int = 1
         ) -> Callable[[], Result]:
-            fed = batch * PASSTHROUGH_TIMES if command is passthrough else batch
+            fed = batch * times
             return lambda: worker_run(name, kafka, fed, args.partitions, workers, command, log_dir, engine)
+
+        def passthrough_run(name: str, workers: int, engine: str = "aiokafka") -> Callable[[], Result]:
+            return run(name, workers, passthrough, engine, PASSTHROUGH_TIMES)
 
         steps: list[tuple[str, Callable[[], Result]]] = [
             (
                 "passthrough-confluent",
                 lambda: passthrough_confluent(bootstrap, batch * PASSTHROUGH_TIMES, args.partitions),
             ),
-            ("passthrough-aiokafka", run("passthrough-aiokafka", 1, passthrough)),
-            ("passthrough-aiokafka-2", run("passthrough-aiokafka-2", 2, passthrough)),
-            ("passthrough-faust", run("passthrough-faust", 1, passthrough, "faust")),
+            ("passthrough-aiokafka", passthrough_run("passthrough-aiokafka", 1)),
+            ("passthrough-aiokafka-2", passthrough_run("passthrough-aiokafka-2", 2)),
+            ("passthrough-faust", passthrough_run("passthrough-faust", 1, "faust")),
             ("gateway-1", run("gateway-1", 1, worker)),
             ("gateway-2", run("gateway-2", 2, worker)),
             ("gateway-1-faust", run("gateway-1-faust", 1, worker, "faust")),
@@ -423,7 +426,7 @@ def main(argv: list[str] | None = None) -> None:
             # A broker just started runs its code interpreted until the JIT has compiled it: the first
             # scenario would pay for that (measured: ~0.11 ms of broker CPU a record cold, ~0.08 warm).
             print("warming the broker up (one pass-through, not measured) ...", flush=True)
-            run("warm-up", 1, passthrough)()
+            passthrough_run("warm-up", 1)()
         rounds: dict[str, list[Result]] = {name: [] for name, _ in steps}
         for round_ in range(1, args.repeat + 1):  # interleaved, so a noisy minute hits every scenario
             for name, step in steps:
