@@ -73,7 +73,8 @@ _STOP_AFTER = "说說称稱诉訴述因自来來去已曾将將今昨近经經�
 _TITLES = word_set(
     """
     先生 女士 小姐 太太 夫人 医生 醫生 医师 醫師 大夫 护士 護士 老师 老師 教授 主任 经理 經理 律师 律師
-    同学 同學 同志 阿姨 师傅 師傅 院长 院長 博士 伯伯 婆婆
+    同学 同學 同志 阿姨 师傅 師傅 院长 院長 博士 伯伯 婆婆 姑娘 主治医师 主治醫師 治疗师 治療師
+    药剂师 藥劑師 营养师 營養師 社工
     """
 )
 # Cue words right before a name (a colon or space may sit between).
@@ -85,6 +86,20 @@ _CUES = word_set(
     法定代表人 负责人 負責人 代理人 委托人 委託人 当事人 當事人 业主 業主 住户 住戶 会员 會員 用户 用戶
     户名 戶名 收款人 付款人 汇款人 匯款人 联系 聯繫 聯絡 医生 醫生 医师 醫師 护士 護士 父亲 父親 母亲
     母親 丈夫 妻子 儿子 兒子 女儿 女兒 配偶 致电 致電 感谢 感謝 持证人 持證人 病人姓名 患者姓名
+    患儿 患兒 产妇 產婦 孕妇 孕婦 家人 亲属 親屬 其子 其女 其妻 其夫 其兄 其姐 其弟 其妹 其父 其母
+    之夫 之妻 之子 之女 哥哥 姐姐 弟弟 妹妹 外婆 外公 祖父 祖母 爷爷 爺爺 奶奶 嫲嫲 姨妈 姨媽 舅舅 姑姑
+    叔叔 伯父 伯母 老公 老婆 女婿 儿媳 兒媳 孙子 孫子 孙女 孫女 携女 攜女 携子 攜子 我是 我叫 我係
+    记录者 記錄者 记录人 記錄人 审核人 審核人 审核 審核 参加者 參加者 出席者 讨论病例 討論病例
+    转给 轉給 转账给 轉賬給
+    """
+)
+# Narrative words that, right after a name opening a sentence, make it the subject of a clinical note
+# (陈志强今日复诊, 林美玲覆診, 黎詠欣自述…, 葉振邦於凌晨送院): as good a cue as 患者 before it.
+_NARRATIVE = word_set(
+    """
+    今日 今天 今早 今晨 昨日 昨晚 昨夜 近日 近月 近期 复诊 復診 覆診 就诊 就診 到诊 到診 入院 出院 送院
+    住院 诉 訴 自诉 自訴 自述 主诉 主訴 称 稱 服药 服藥 来电 來電 来诊 來診 现住 現住 于 於 因 产后 產後 术后
+    術後
     """
 )
 # What may follow a stand-alone name and confirm it: a sex, an age, a phone or identity-card label.
@@ -103,7 +118,9 @@ _SECOND_GIVEN = f"(?!{_TITLE_ALT})(?![{_STOP_AFTER}]){_GIVEN}"
 _NAME = f"{_SURNAME}{_FIRST_GIVEN}(?:{_SECOND_GIVEN})?"
 
 _HAS_SURNAME_RE = re.compile(f"[{''.join(sorted({w[0] for w in COMPOUND_SURNAMES} | SINGLE_SURNAMES))}]")
-_CUED_RE = re.compile(f"(?:{trie_regex(_CUES)})[\\s:：]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})")
+# A cue word, or a bed number in a ward handover (床12 陳嘉欣, 12床 王芳).
+_CUE = f"(?:{trie_regex(_CUES)}|床[號号]?\\s?\\d{{1,3}}|\\d{{1,3}}\\s?床)"
+_CUED_RE = re.compile(f"{_CUE}[\\s:：]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})")
 _TITLED_RE = re.compile(f"(?P<name>{_NAME})(?=\\s?(?:{_TITLE_ALT}))")
 _HAS_TITLE_RE = re.compile(_TITLE_ALT)  # cheap first check: no title, no titled name
 _BOUNDED_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_SURNAME}{_GIVEN}(?:{_GIVEN})?)(?![{_HAN}])")
@@ -111,6 +128,7 @@ _WHOLE_RE = re.compile(f"{_SURNAME}{_GIVEN}(?:{_GIVEN})?")
 # A name opening a sentence, followed by a word that ends it (陈志明于…, 王芳因头痛…): below the threshold.
 _SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=[{_STOP_AFTER}于於在的])")
 _HAS_SUBJECT_END_RE = re.compile(f"[{_STOP_AFTER}于於在的]")  # cheap first check for _SUBJECT_RE
+_NARRATIVE_SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?={trie_regex(_NARRATIVE)})")
 _LIST_SEPARATORS = "、，,/和及与與"
 _AFTER_CUE_RE = re.compile(f"[\\s,，、:：(（]*(?:{trie_regex(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))")
 
@@ -305,11 +323,7 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         start, end = match.span("name")
         if _not_a_name(text, start, end):
             continue
-        listed = (
-            start > 1
-            and text[start - 1] in _LIST_SEPARATORS
-            and spans.get((_name_before(spans, start - 1), start - 1), 0) >= CUED
-        )
+        listed = start > 1 and text[start - 1] in _LIST_SEPARATORS and _cued_name_ends(text, start - 1, spans)
         if listed or _AFTER_CUE_RE.match(text, end) or _latin_cue_before(text, start):
             _add(spans, start, end, CUED)
         else:
@@ -318,11 +332,16 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         start, end = match.span("name")
         if not _not_a_name(text, start, end):
             _add(spans, start, end, BOUNDED if end - start >= 3 else BOUNDED_SHORT)
+    for match in _NARRATIVE_SUBJECT_RE.finditer(text):
+        start, end = match.span("name")
+        if not _not_a_name(text, start, end):
+            _add(spans, start, end, CUED)
 
 
-def _name_before(spans: dict[tuple[int, int], float], end: int) -> int:
-    """The start of a found name ending at ``end`` (-1 if none)."""
-    return next((start for start, stop in spans if stop == end), -1)
+def _cued_name_ends(text: str, end: int, spans: dict[tuple[int, int], float]) -> bool:
+    """A name found with a cue ends at ``end``, or just before a title that does (胡振东主任、…)."""
+    ends = {end} | {end - len(title) for title in _TITLES if text.endswith(title, 0, end)}
+    return any(stop in ends and score >= CUED for (_, stop), score in spans.items())
 
 
 def _whole_value(value: str, offset: int, spans: dict[tuple[int, int], float]) -> None:

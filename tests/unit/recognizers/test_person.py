@@ -47,6 +47,22 @@ def scores(text: str) -> dict[str, float]:
         ("联系人：王芳、李明", "", [(4, 6), (7, 9)]),
         ("Name: 陈志明", "", [(6, 9)]),
         ("患者王国俊复诊", "", [(2, 5)]),  # 王国 is a word, 王国俊 a name
+        # The subject of a clinical note's sentence, relatives, roles, bed numbers, titles.
+        ("陈志强今日复诊，诉胸闷减轻", "", [(0, 3)]),
+        ("林美玲覆診，訴經行腹痛", "", [(0, 3)]),
+        ("陈平服药后诉脘腹胀满", "", [(0, 2)]),
+        ("血壓 142/88，余志華稱最近少做運動", "", [(10, 13)]),
+        ("14:20王丽华来电咨询", "", [(5, 8)]),
+        ("葉振邦於凌晨送院", "", [(0, 3)]),
+        ("其子葉俊朗已簽署同意書", "", [(2, 5)]),
+        ("另嘱何秀梅之夫许国梁监督服药", "", [(7, 10)]),
+        ("外婆蕭玉蓮六十歲時確診乳癌", "", [(2, 5)]),
+        ("患儿刘子涵，出生于2019年", "", [(2, 5)]),
+        ("床12 陳嘉欣、床14 黃志偉 均為術後第一天", "", [(4, 7), (12, 15)]),
+        ("由張詠琪姑娘交予李凱琳姑娘跟進", "", [(1, 4), (8, 11)]),
+        ("参加者：胡振东主任、诸葛明辉、上官婉清", "", [(4, 7), (10, 14), (15, 19)]),
+        ("记录者：韦小燕/审核：莫振华", "", [(4, 7), (11, 14)]),
+        ("客：你好，我係梁少芬，想查下保單", "", [(7, 10)]),
         # Chinese, a whole field value.
         ("陈志明", "", [(0, 3)]),
         ("王芳", "", [(0, 2)]),
@@ -144,6 +160,11 @@ def test_found(text: str, hint: str, expected: list[tuple[int, int]]) -> None:
         ("王府井", ""),
         ("谢谢陈先生", ""),
         ("陈先生", ""),
+        # Sentence openers that are words, not names, before a narrative word.
+        ("明日复诊", ""),
+        ("周一复诊，今日诉头痛", ""),
+        ("白天诉头晕", ""),
+        ("方法：今日起服药", ""),
         # Latin script: places, roads, organisations, months.
         ("Flat A, 10/F, 600 Nathan Road, Mong Kok, Kowloon", ""),
         ("Wong Tai Sin", ""),
@@ -167,7 +188,8 @@ def test_not_found(text: str, hint: str) -> None:
 @pytest.mark.parametrize(
     ("text", "name", "low", "high"),
     [
-        ("王芳因头痛就诊", "王芳", 0.0, THRESHOLD),  # no cue: below the threshold
+        ("王芳的报告已出", "王芳", 0.0, THRESHOLD),  # no cue: below the threshold
+        ("王芳因头痛就诊", "王芳", 0.6, 1.0),  # the subject of a clinical note's sentence
         ("陈志明、王芳", "陈志明", 0.0, THRESHOLD),
         ("陈志明，男", "陈志明", 0.6, 1.0),  # a sex after the name is a cue
         ("患者陈志明", "陈志明", 0.6, 1.0),
@@ -182,8 +204,8 @@ def test_scores(text: str, name: str, low: float, high: float) -> None:
 
 
 def test_name_field_lifts_an_uncued_name() -> None:
-    assert spans("王芳因头痛就诊") == []
-    assert spans("王芳因头痛就诊", "patient_note") == [(0, 2)]
+    assert spans("王芳的报告已出") == []
+    assert spans("王芳的报告已出", "patient_note") == [(0, 2)]
 
 
 def test_record(classifier: Classifier) -> None:
