@@ -63,6 +63,9 @@ FIRST_NAMES: frozenset[str] = word_set(
     lily lucy mabel maggie mandy mavis monica peggy phoebe polly queenie rita rosa ruby sally sandy
     selina sophie stella sylvia tammy tina vanessa vera vicky vivian wendy winnie yvonne zoe bella coco
     heidi joey kathy carrie cindy jasmine
+    josé antonio antónio manuel carlos ricardo fernando fernanda paula ana joao joão pedro paulo luis
+    luís miguel rui nuno filipe sofia ines inês beatriz mariana catarina isabel conceicao conceição
+    fatima fátima alberto francisco jorge vitor vítor helena lucia lúcia augusto eduardo henrique
     """
 )
 
@@ -120,4 +123,19 @@ LATIN_CUES: tuple[str, ...] = (
     "consignee",
     "recipient",
     "sender",
+    "pt",
+    "bed",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "nephew",
+    "niece",
+    "relative",
+    "regards",
+    "sincerely",
 )

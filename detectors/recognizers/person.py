@@ -105,7 +105,8 @@ _NARRATIVE = word_set(
 # What may follow a stand-alone name and confirm it: a sex, an age, a phone or identity-card label.
 _AFTER_CUES = word_set(
     """
-    男 女 电话 電話 手机 手機 身份证 身份證 证件 證件 联系电话 聯絡電話
+    男 女 电话 電話 手机 手機 身份证 身份證 证件 證件 联系电话 聯絡電話 居民身份证 居民身份證 澳门居民身份证
+    澳門居民身份證 香港身份证 香港身份證 回乡证 回鄉證 护照 護照
     """
 )
 
@@ -130,21 +131,39 @@ _SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=[{_STOP_AFTER}于於
 _HAS_SUBJECT_END_RE = re.compile(f"[{_STOP_AFTER}于於在的]")  # cheap first check for _SUBJECT_RE
 _NARRATIVE_SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?={trie_regex(_NARRATIVE)})")
 _LIST_SEPARATORS = "、，,/和及与與"
-_AFTER_CUE_RE = re.compile(f"[\\s,，、:：(（]*(?:{trie_regex(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))")
+_LAST_WORD_RE = re.compile(r"[A-Za-z]{2,}[.,:;]?\s*[(（]?\s*\Z")
+_FIRST_WORD_RE = re.compile(r"\s*[)）]?[,.;:]?\s*[(（]?[A-Za-z]{2,}")
+_HAN_CHARS_RE = re.compile(f"[{_HAN}]")
+# ... or an identity number in brackets right after it: 溫志強（K382915(1)）, 陈明（440106…）.
+_AFTER_CUE_RE = re.compile(
+    f"[\\s,，、:：(（]*(?:{trie_regex(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))"
+    "|\\s?[(（]\\s?(?:[A-Z]{1,2}\\d{6}|\\d{17}[\\dXx]|[157]\\d{6})"
+)
 
 _NEVER_NAMES = HERBS | TCM_TERMS
 _NOT_NAMES = COMMON_WORDS | PLACES
 _LONGEST_WORD = max(len(word) for word in _NEVER_NAMES | _NOT_NAMES)
 
 # Latin script.
-_HAS_UPPER_RE = re.compile("[A-Z]")
-_LATIN_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z'’]*(?:-[A-Za-z]+)*(?![A-Za-z0-9])")
+_HAS_UPPER_RE = re.compile("[A-ZÀ-ÖØ-Þ]")
+_UPPER = "A-ZÀ-ÖØ-Þ"  # Latin capitals, with the accented ones of Portuguese names (José, António)
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+# A capitalised word; an apostrophe inside (O'Brien) but not a possessive 's (Peter Chan's mother).
+_LATIN_TOKEN_RE = re.compile(
+    f"(?<![{_LETTER}0-9])[{_UPPER}](?:[{_LETTER}]|['’](?![sS](?![{_LETTER}])))*(?:-[{_LETTER}]+)*(?![{_LETTER}0-9])"
+)
 _INITIAL = "(?:ch|sh|zh|ts|tz|sz|kw|gw|ng|[bcdfghjklmnpqrstvwxyz])?"
 _SYLLABLE = f"{_INITIAL}[aeiou]{{1,3}}(?:ng|n|m|k|p|t|h)?"
 # One Cantonese / Macau / pinyin syllable (Kar and Yuer may end in r), or two joined (Xiaoming).
 _SYLLABLE_RE = re.compile(f"{_SYLLABLE}|{_INITIAL}[aeiou]{{1,3}}r|tsz|ng|m|hm")
 _TWO_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE}){{2}}")
-_ENGLISH_SURNAME_RE = re.compile(r"(?:Mc|Mac|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?")
+_ENGLISH_SURNAME_RE = re.compile(
+    f"(?:Mc|Mac|O'|O’)?[{_UPPER}][a-zß-öø-ÿ]+(?:-[{_UPPER}][a-zß-öø-ÿ]+)?|[{_UPPER}]{{2,}}(?:-[{_UPPER}]{{2,}})?"
+)
+# Surname / given names in capitals as airline bookings (ZHANG/WEI) and DICOM (WONG^SIU^MING) write them.
+_SLASHED_NAME_RE = re.compile(
+    r"(?<![A-Za-z])(?P<surname>[A-Z]{2,})[/^](?P<given>[A-Z]{2,}(?:[ ^][A-Z]{2,}){0,2})"
+)
 _LATIN_CUE_RE = re.compile(r"\b(?:" + "|".join(LATIN_CUES) + r")\b")
 _ZH_CUE_RE = re.compile(trie_regex(_CUES))
 _SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
@@ -324,7 +343,8 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         if _not_a_name(text, start, end):
             continue
         listed = start > 1 and text[start - 1] in _LIST_SEPARATORS and _cued_name_ends(text, start - 1, spans)
-        if listed or _AFTER_CUE_RE.match(text, end) or _latin_cue_before(text, start):
+        cued = listed or _AFTER_CUE_RE.match(text, end) or _latin_cue_before(text, start)
+        if cued or _in_latin_text(text, start, end):
             _add(spans, start, end, CUED)
         else:
             _add(spans, start, end, BOUNDED if end - start >= 3 else BOUNDED_SHORT)
@@ -336,6 +356,17 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         start, end = match.span("name")
         if not _not_a_name(text, start, end):
             _add(spans, start, end, CUED)
+
+
+def _in_latin_text(text: str, start: int, end: int) -> bool:
+    """A stand-alone run of Han characters in an English sentence (for 李静怡 (Li Jingyi), Pt 鍾家樂 c/o):
+    in a text mostly in Latin letters, with a Latin word right before or after it."""
+    before = _LAST_WORD_RE.search(text, max(0, start - CONTEXT_WINDOW), start)
+    after = _FIRST_WORD_RE.match(text, end)
+    if before is None and after is None:
+        return False
+    letters = sum(1 for char in text if char.isascii() and char.isalpha())
+    return letters > 2 * len(_HAN_CHARS_RE.findall(text))
 
 
 def _cued_name_ends(text: str, end: int, spans: dict[tuple[int, int], float]) -> bool:
@@ -410,6 +441,8 @@ def _followed_by_not_name(text: str, tokens: list[_Token], index: int) -> bool:
 
 
 def _latin_names(text: str, spans: dict[tuple[int, int], float]) -> None:
+    if "/" in text or "^" in text:
+        _slashed_names(text, spans)
     tokens = _tokens(text)
     for index, token in enumerate(tokens):
         if token.lower.replace("-", "") in ROMANISED_SURNAMES:
@@ -417,6 +450,23 @@ def _latin_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         if token.lower in FIRST_NAMES:
             _english_name(text, tokens, index, spans)
         _western_order_name(text, tokens, index, spans)
+
+
+def _slashed_names(text: str, spans: dict[tuple[int, int], float]) -> None:
+    """ZHANG/WEI, HO/CHUN YIN, WONG^SIU^MING: a romanised surname, then given-name syllables (a title
+    such as MR after them is not part of the name)."""
+    for match in _SLASHED_NAME_RE.finditer(text):
+        if match["surname"].lower() not in ROMANISED_SURNAMES:
+            continue
+        end = match.start("given")
+        for part in re.finditer("[A-Z]+", match["given"]):
+            if not _SYLLABLE_RE.fullmatch(part[0].lower()) and not _TWO_SYLLABLES_RE.fullmatch(
+                part[0].lower()
+            ):
+                break
+            end = match.start("given") + part.end()
+        if end > match.start("given"):
+            _add(spans, match.start(), end, LATIN_MARKED)
 
 
 def _romanised_name(text: str, tokens: list[_Token], index: int, spans: dict[tuple[int, int], float]) -> None:

@@ -86,6 +86,19 @@ def scores(text: str) -> dict[str, float]:
         ("Contact: Mary Ann Lee, 5123 4567", "", [(9, 21)]),
         ("Zhang Wei", "customer", [(0, 9)]),
         ("Winnie Kwok Weng Hong attended today", "", [(0, 21)]),
+        # Possessives, Portuguese names, relatives and beds in English, booking and DICOM forms.
+        ("my son Lam Chun Hei's inhaler", "", [(7, 19)]),
+        ("José Carlos Gomes da Rosa", "", [(0, 17)]),
+        ("Dr. António Manuel Pereira", "", [(4, 26)]),
+        ("Wife Sun Lihua informed", "", [(5, 14)]),
+        ("Bed 5 Lo Wai Kwan - DKA", "", [(6, 17)]),
+        ("ZHANG/WEI MR", "", [(0, 9)]),
+        ("NAME:HO/CHUN YIN|EXP:2031", "", [(5, 16)]),
+        ("WONG^SIU^MING", "", [(0, 13)]),
+        # A Han name in an English sentence; a name with an identity number in brackets after it.
+        ("Referred to Shenzhen for 李静怡 (Li Jingyi) last week", "", [(25, 28), (30, 39)]),
+        ("Pt 鍾家樂 c/o SOB", "", [(3, 6)]),
+        ("溫志強（K382915(1)）到診", "", [(0, 3)]),
     ],
 )
 def test_found(text: str, hint: str, expected: list[tuple[int, int]]) -> None:
@@ -178,6 +191,9 @@ def test_found(text: str, hint: str, expected: list[tuple[int, int]]) -> None:
         ("Sun Hung Kai Properties", ""),
         ("Hong Kong", ""),
         ("May 2025", ""),
+        ("SHIP TO/HK DEPOT", ""),  # capitals around a slash that are no surname
+        ("diagnosed with 高血压 in 2019", ""),
+        ("Prescribed 陈皮 9g and 黄芪 15g", ""),
         ("GZTCM-D0001", "doctor_id"),
     ],
 )
