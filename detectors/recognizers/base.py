@@ -23,9 +23,10 @@ log = logging.getLogger("customs.detectors")
 LANGUAGE = "zh"
 # Cheap pre-filters: most strings in a record hold no identifier at all, and a single regex search
 # is far cheaper than running every pattern and validator.
-# Identifier-like digits: six in a row, or groups of 3-4 split by one space or dash (phones, cards);
-# dates (2025-05-11), amounts and short codes do not trigger.
-DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}")
+# Identifier-like digits: six in a row, groups of 3-4 split by one space or dash (phones, cards), or
+# four pairs (a Hong Kong or Macau number written 28 35 10 24); dates (2025-05-11), amounts and short
+# codes do not trigger.
+DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}|\d\d(?: \d\d){3}")
 AT_SIGN = re.compile("@")
 # Words before a letter-plus-digits code that make it a product, part or order code, not a document.
 PRODUCT_CODE_WORDS = (

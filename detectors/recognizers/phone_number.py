@@ -21,6 +21,8 @@ _AFTER = r"(?![0-9A-Za-z])(?![ .-]\d)"
 _AREA = r"(?:10|2\d|[3-9]\d{2})"  # mainland area code without its trunk 0
 _LOCAL = r"\d{3,4}[ -]?\d{4}"  # mainland 7- or 8-digit local number
 _HK_MO_BODY = r"[2-9]\d{3}[ -]?\d{4}"
+# After a +852 / +853 prefix the eight digits may be grouped any way (+852 91 23 45 67).
+_HK_MO_BODY_ANY = r"[2-9](?:[ -]?\d){7}"
 
 
 class PhoneNumberRecognizer(GbaRecognizer):
@@ -45,11 +47,13 @@ class PhoneNumberRecognizer(GbaRecognizer):
         Pattern("cn_fixed_compact", _BEFORE + r"0" + _AREA + r"\d{7,8}" + _AFTER, 0.4),
         Pattern(
             "hk_mo_international",
-            _BEFORE + r"(?:(?:\+|00)85[23][ -]?|\((?:\+|00)?85[23]\)[ -]?)" + _HK_MO_BODY + _AFTER,
+            _BEFORE + r"(?:(?:\+|00)85[23][ -]?|\((?:\+|00)?85[23]\)[ -]?)" + _HK_MO_BODY_ANY + _AFTER,
             0.6,
         ),
-        # Eight bare digits may be an HK or Macau number, or anything else: context must decide.
-        Pattern("hk_mo_local", _BEFORE + _HK_MO_BODY + _AFTER, 0.4),
+        # Four and four digits is how Hong Kong and Macau write their numbers (2786 4410): a valid one
+        # counts on its own; eight bare digits, or pairs (28 35 10 24), may be anything: context decides.
+        Pattern("hk_mo_local_grouped", _BEFORE + r"[2-9]\d{3}[ -]\d{4}" + _AFTER, 0.5),
+        Pattern("hk_mo_local", _BEFORE + r"(?:[2-9]\d{7}|[2-9]\d(?: \d\d){3})" + _AFTER, 0.4),
     ]
     CONTEXT = (
         "电话",
@@ -75,6 +79,10 @@ class PhoneNumberRecognizer(GbaRecognizer):
         "fax",
         "hotline",
         "whatsapp",
+        "call",
+        "reach",
+        "enquir",
+        "sms",
     )
     NEGATIVE_CONTEXT = (
         "订单",

@@ -42,8 +42,15 @@ def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
         ("00852 98765432", 0, 14),
         ("+853 6612 3456", 0, 14),
         ("澳門辦公室+853 2831 2345。", 5, 19),
-        # bare eight digits need a context word
+        ("mob +852 91 23 45 67 / office", 4, 20),  # grouped any way after the country code
+        ("macau +853 66 12 34 56", 6, 22),
+        # four and four digits, as Hong Kong and Macau write their numbers
+        ("其子葉俊朗（6628 4517）已簽署同意書", 6, 15),
+        ("can be reached on 9386 2174 after 6pm", 18, 27),
+        ("5123 4567", 0, 9),
+        # bare eight digits, or pairs, need a context word
         ("電話 5123 4567", 3, 12),
+        ("如需更改請致電28 35 10 24", 7, 18),
         ("澳門電話 6612 3456", 5, 14),
         ("WhatsApp: 91234567", 10, 18),
         ("联系方式51234567，谢谢", 4, 12),
@@ -56,7 +63,7 @@ def test_found(text: str, start: int, end: int) -> None:
 @pytest.mark.parametrize(
     ("text", "hint", "start", "end"),
     [
-        ("5123 4567", "phone", 0, 9),
+        ("51234567", "phone", 0, 8),
         ("61234567", "電話", 0, 8),
         ("66123456", "mobile", 0, 8),
         ("02012345678", "tel", 0, 11),
@@ -70,8 +77,12 @@ def test_bare_number_found_with_field_name(text: str, hint: str, start: int, end
 @pytest.mark.parametrize(
     "text",
     [
-        "5123 4567",  # bare eight digits, no context
+        "51234567",  # bare eight digits, no context
         "61234567",
+        "28 35 10 24",  # pairs, no context
+        "訂單 5123 4567",  # four and four after a negative word
+        "發票號碼 2786 4410",
+        "4123 4567",  # not a Hong Kong or Macau number
         "12345678901",  # 12x is no mobile prefix
         "电话14112345678",  # 141 is not allocated
         "电话1381234567",  # ten digits
