@@ -45,9 +45,10 @@ class HkIdCardRecognizer(GbaRecognizer):
             r"(?<![0-9A-Za-z])[A-Z]{1,2}\d{6}[(（][0-9A][)）]",
             0.6,
         ),
-        # Without brackets the shape is common (product codes): upper case only, and a moderate score.
+        # Without brackets the shape is common (product codes): upper case only, and a moderate score;
+        # the check character may stand apart (M380516 1).
         # 0.55: a passing check character outranks a bare permit/passport of the same shape (``CA1234567``).
-        Pattern("hk_id_card_plain", r"(?<![0-9A-Za-z])(?-i:[A-Z]{1,2}\d{6}[0-9A])(?![0-9A-Za-z])", 0.55),
+        Pattern("hk_id_card_plain", r"(?<![0-9A-Za-z])(?-i:[A-Z]{1,2}\d{6} ?[0-9A])(?![0-9A-Za-z])", 0.55),
     ]
     CONTEXT = (
         "香港身份證",

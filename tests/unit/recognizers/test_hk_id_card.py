@@ -60,6 +60,7 @@ def test_is_valid(text: str, valid: bool) -> None:
         ("hkid b100000(a) ok", 5, 15),
         ("客户B100005(0)与B100000(A)", 2, 12),
         ("plain A1234563 alone", 6, 14),
+        ("mother HKID M380516 1", 12, 21),  # the check character apart
     ],
 )
 def test_found(text: str, start: int, end: int) -> None:
@@ -76,6 +77,7 @@ def test_two_numbers_in_one_text() -> None:
         "身份證號碼A123456(4)",  # wrong check digit
         "CA182361(2)",  # wrong check digit, two letters
         "A1234564",  # wrong check digit, no brackets
+        "A123456 4",  # wrong check digit, apart
         "订单号XA1234563B",  # inside a longer code
         "SKU-ABC1234563",  # three letters: not an HK ID
         "a1234563",  # lower case without brackets is too common in codes

@@ -1,4 +1,5 @@
-"""MO_ID_CARD: no public checksum, so a match needs context. All numbers are synthetic."""
+"""MO_ID_CARD: no public checksum; the bracketed form counts alone, the old slashed form needs context.
+All numbers are synthetic."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
         ("BIR 7654321(0)", 4, 14),
         ("澳門居民身份證 1/234567/8。", 8, 18),  # old form
         ("Macau ID: 5000000(1)", 10, 20),
+        ("1234567(8)", 0, 10),  # the bracketed form alone
+        ("資料核對時誤錄 1097326(4)，待刪除", 8, 18),
     ],
 )
 def test_found(text: str, start: int, end: int) -> None:
@@ -34,8 +37,8 @@ def test_found(text: str, start: int, end: int) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "1234567(8)",  # shape alone is not enough
-        "1/234567/8",
+        "1/234567/8",  # the old form alone is not enough
+        "訂單 1234567(8)",  # a negative word before it
         "澳門身份證2234567(8)",  # first digit must be 1, 5 or 7
         "澳門身份證123456(7)",  # too short
         "澳門身份證12345678(9)",  # too long
@@ -51,5 +54,5 @@ def test_not_found(text: str) -> None:
 
 
 def test_field_name_hint(classifier: Classifier) -> None:
-    findings = classifier.classify({"澳門身份證": "1234567(8)", "ref": "1234567(8)"})
+    findings = classifier.classify({"澳門身份證": "1/234567/8", "ref": "1234567(8)"})
     assert [(f.path, f.entity, f.start, f.end) for f in findings] == [("澳門身份證", "MO_ID_CARD", 0, 10)]
