@@ -28,7 +28,8 @@ LANGUAGE = "zh"
 # codes do not trigger.
 DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}|\d\d(?: \d\d){3}")
 AT_SIGN = re.compile("@")
-# Words before a letter-plus-digits code that make it a product, part or order code, not a document.
+# Words before a letter-plus-digits code (or field names) that make it a product, part, order, lot or
+# seal code, not a document.
 PRODUCT_CODE_WORDS = (
     "型号",
     "型號",
@@ -41,6 +42,15 @@ PRODUCT_CODE_WORDS = (
     "貨號",
     "零件",
     "part no",
+    "批号",
+    "批號",
+    "lot",
+    "batch",
+    "seal",
+    "封条",
+    "封條",
+    "券",
+    "coupon",
 )
 CONTEXT_WINDOW = 24
 CONTEXT_BOOST = 0.35

@@ -45,6 +45,7 @@ def test_found(text: str, start: int, end: int) -> None:
         "XE12345678",  # inside a longer code
         "型号E12345678",  # model number
         "订单E12345678",
+        "批号E20240612",  # lot number
         "甘草 6g",  # herb name
     ],
 )

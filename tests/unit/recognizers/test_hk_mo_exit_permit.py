@@ -42,6 +42,7 @@ def test_found(text: str, start: int, end: int) -> None:
         "c12345678",  # lower case
         "XC12345678",  # inside a longer code
         "型号C12345678",  # model number
+        "批號C24051801",  # lot number
         "川芎 9g",  # herb name
     ],
 )

@@ -41,6 +41,7 @@ def test_found(text: str, start: int, end: int) -> None:
         "H12345678X",
         "型号M12345678",  # model number
         "订单号H12345678",  # order number
+        "lot H20231108",
         "K12345678",  # other letter
         "何首乌 12g",  # herb name
     ],
