@@ -35,7 +35,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZH_NUMBER = r"\d{1,5}(?:\s*[-－—~至]\s*\d{1,5})?"
 _ZH_STREET = r"(?:大马路|大馬路|大道|大街|马路|馬路|胡同|路|街|巷|道|里|弄|坊|圍|围|邨|徑|径)"
 _ZH_UNIT = (
-    r"(?:\s*[,，]?\s*(?:\d{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})\s*"
+    r"(?:\s*[,，]?\s*(?:第\s*)?(?:\d{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})\s*"
     r"(?:号楼|號樓|字楼|字樓|单元|單元|栋|棟|座|幢|期|层|層|楼|樓|室|房|铺|舖|/F|F))"
 )
 _ZH_BUILDING = (
@@ -90,6 +90,8 @@ _PT_WORD = r"(?:de|da|do|das|dos|e|d'|[A-ZÀ-Þ][\w'’.-]*)"
 _PT_STREET_RE = re.compile(
     f"{_PT_TYPE}(?:\\s+{_PT_WORD}){{1,8}}?\\s*,?\\s*(?:No\\.?|N\\.?\\s?[º°o]\\.?|nº|n\\.º|número|numero)?\\s*"
     f"{_EN_NUMBER}(?![\\d/])"
+    # then the building (Edifício Kam Fai, Bloco 2) and the floor and flat (14.º andar B, r/c)
+    r"(?:\s*,?\s*(?:Edifício|Edificio|Edif\.|Bloco|Torre|Jardim|Centro)\s+[\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,3})?"
     r"(?:\s*,?\s*(?:\d{1,2}\s*\.?\s*[º°o]\s*(?:andar|Andar)(?:\s*[A-Z]\b)?|r/c|R/C))?"
 )
 _AREA_RE = re.compile(r"\s*,?\s*([A-Z][A-Za-z'’-]*(?:\s+[A-Z][A-Za-z'’-]*){0,3})\.?")

@@ -66,6 +66,11 @@ def found_text(text: str) -> list[str]:
         ("澳門氹仔偉龍馬路 88 號", "澳門氹仔偉龍馬路 88 號"),
         ("Avenida de Almeida Ribeiro No. 12, Macau", "Avenida de Almeida Ribeiro No. 12, Macau"),
         ("Rua do Campo n.º 25, 3.º andar A, Macau", "Rua do Campo n.º 25, 3.º andar A, Macau"),
+        (
+            "address: Rua de Pequim 202A, Edifício Kam Fai, 14.º andar B, Macau. Tel",
+            "Rua de Pequim 202A, Edifício Kam Fai, 14.º andar B, Macau",
+        ),
+        ("新界將軍澳唐德街9號將軍澳中心第2座35樓A室", "新界將軍澳唐德街9號將軍澳中心第2座35樓A室"),
         ("Travessa do Padre Narciso 5", "Travessa do Padre Narciso 5"),
         ("Estrada de Coloane 88, Coloane", "Estrada de Coloane 88, Coloane"),
         # English for a mainland address.
