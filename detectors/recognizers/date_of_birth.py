@@ -98,7 +98,8 @@ _OTHER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _HINT_RE = re.compile(
-    r"(?<![a-z])(?:dob|birth|birthday|birthdate|born|nascimento)(?![a-z])|出生(?!地)|生日",
+    # pinyin field names too: csrq (出生日期), chusheng (出生), shengri (生日)
+    r"(?<![a-z])(?:dob|birth|birthday|birthdate|born|nascimento|csrq|chusheng|shengri)(?![a-z])|出生(?!地)|生日",
 )
 _HINT_PLACE_RE = re.compile(r"(?<![a-z])(?:place|birthplace|city|country|town|province)(?![a-z])|地|籍")
 

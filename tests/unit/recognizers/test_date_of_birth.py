@@ -90,6 +90,9 @@ def test_the_nearest_context_decides() -> None:
         ("dateOfBirth", "12/03/1985", [(0, 10)]),
         ("birth_date", "12 March 1985", [(0, 13)]),
         ("出生日期", "1985年3月12日", [(0, 10)]),
+        ("csrq", "1972年9月15日", [(0, 10)]),  # pinyin initials of 出生日期
+        ("chusheng_riqi", "1966年10月2日", [(0, 10)]),
+        ("chushengdi", "1966年10月2日", []),  # birthplace (出生地) in pinyin is no birth-date field
         ("visit_date", "2025-03-12", []),
         ("claim_date", "12/03/2025", []),
         ("birth_place", "1985-03-12", []),
