@@ -154,6 +154,17 @@ _FREQUENCY = (
     r"(?:\s+(?:od|bd|bid|tds|tid|qds|qid|qd|qn|prn|nocte|mane|daily|once daily|twice daily"
     r"|three times daily))?"
 )
+# A medicine of any name with its dose and how it is taken (奥美拉唑 20mg bid, 阿莫西林 1g bid,
+# 硝苯地平缓释片 10mg 口服, Bromhexine 8mg tds): a dose alone may be a sample or a pack size.
+_MED_FREQ = (
+    r"(?:qd|bid|tid|qid|qn|qod|qhs|prn|tds|bd|od|stat|po|ivgtt|ivgt|ivd|iv|im|sc|ih|q\d{1,2}[hdw]|nocte|mane"
+    r"|daily|once daily|twice daily|at night"
+    r"|每[日天晚][一二三四1-4]?次?|一日[一二三四1-4]次|睡前|口服|[静靜][注滴]|肌注|皮下注射|吸入|舌下含服|外用)"
+)
+_MED_DOSE = r"\s?\d{1,4}(?:\.\d{1,3})?(?:/\d{1,4})?\s?"
+_MED_TAIL = rf"(?:mg|μg|µg|mcg|IU|g|ml|mL|片|粒)(?:/m²|/kg)?(?:\s?{_MED_FREQ}(?![A-Za-z])){{1,3}}"
+_MED_ZH = rf"[{_CJK}]{{2,10}}{_MED_DOSE}{_MED_TAIL}"
+_MED_EN = rf"[A-Z][a-z]{{3,20}}(?: (?:MR|SR|XR|ER|CR|XL|LA))?{_MED_DOSE}{_MED_TAIL}"
 _QUAL_ANALYTES = trie_regex((*lex.both_scripts(lex.LAB_ANALYTES_ZH), *lex.LAB_QUALITATIVE_EN))
 _QUAL_RESULTS = _alt((*lex.both_scripts(lex.LAB_QUALITATIVE_RESULTS), *lex.LAB_QUALITATIVE_EN_RESULTS))
 _E = "(?![A-Za-z0-9])"  # an ASCII word end that also works next to CJK; word starts are checked after
@@ -247,6 +258,8 @@ _PASSES: tuple[tuple[str, re.Pattern[str], bool, bool, bool, bool, tuple[str, ..
         False,
         (),
     ),
+    ("medzh", re.compile(_MED_ZH), False, False, True, True, ()),
+    ("meden", re.compile(_MED_EN), False, True, True, False, ()),
     ("zh", re.compile(rf"(?P<term>{trie_regex(_ZH_KIND)}){_ZH_SUFFIX}?"), False, False, False, True, ()),
     ("en", re.compile(rf"(?P<term>{_lower_trie(_EN_KIND)})(?:s|es)?{_E}"), True, True, False, False, ()),
     (
@@ -271,7 +284,7 @@ _PLANS: tuple[tuple[tuple[int, str, re.Pattern[str], bool, re.Pattern[str] | Non
     for mask in range(8)
 )
 # Kinds whose match must start a word (the patterns themselves do not look behind).
-_WORD_START = frozenset({"bp", "labcode", "en", "abbr", "icd", "drug"})
+_WORD_START = frozenset({"bp", "labcode", "en", "abbr", "icd", "drug", "meden"})
 
 _SCORES: dict[str, float] = {
     "rx": STRONG,
@@ -284,6 +297,8 @@ _SCORES: dict[str, float] = {
     "signs": TERM,
     "fx": STRONG,
     "drug": STRONG,
+    "medzh": STRONG,
+    "meden": STRONG,
     "zh": TERM,
     "zhw": NEEDS_CONTEXT,
     "herb": NEEDS_CONTEXT,

@@ -62,6 +62,10 @@ def test_exact_span(text: str, start: int, end: int) -> None:
         ("处方：黄芪15g、白术9g、茯苓12g、炙甘草6g。", ["黄芪15g、白术9g、茯苓12g、炙甘草6g"]),
         ("确诊为2型糖尿病，服用二甲双胍。", ["2型糖尿病", "二甲双胍"]),
         ("中风险", []),
+        # Any medicine with its dose: a pharmaceutical unit alone, g / ml / 片 with a frequency or route.
+        ("予四联疗法：奥美拉唑 20mg bid、阿莫西林 1g bid。", ["奥美拉唑 20mg bid", "阿莫西林 1g bid"]),
+        ("头孢曲松 2g ivgtt qd", ["头孢曲松 2g ivgtt qd"]),
+        ("建議改用格列齊特 40mg 每日一次。", ["建議改用格列齊特 40mg 每日一次"]),
         # Traditional
         ("診斷：高血壓，脾胃虛寒證。", ["高血壓", "脾胃虛寒證"]),
         ("處方：黃芪15g，白朮9g，當歸6g。", ["黃芪15g，白朮9g，當歸6g"]),
@@ -78,6 +82,8 @@ def test_exact_span(text: str, start: int, end: int) -> None:
         ("Known COPD, HIV positive.", ["COPD", "HIV"]),
         ("ICD-10 E11.9", ["E11.9"]),
         ("150/95 mmHg", ["150/95 mmHg"]),
+        ("Bromhexine 8mg tds", ["Bromhexine 8mg tds"]),
+        ("Gliclazide MR 60 mg daily", ["Gliclazide MR 60 mg daily"]),
     ],
 )
 def test_found(text: str, expected: list[str]) -> None:
@@ -111,6 +117,10 @@ def test_found(text: str, expected: list[str]) -> None:
         "订单号20240315000123，金额1234.50元",
         "2025-06-01 10:32:11",
         "it aids digestion",
+        "白砂糖 500g 每袋",  # sugar by the bag: g with no frequency or route
+        "包装规格 250ml",
+        "Model 200mg-compatible charger",  # a unit inside a product word
+        "Shipment 20mg samples improved",
     ],
 )
 def test_not_found(text: str) -> None:
