@@ -166,6 +166,7 @@ _SLASHED_NAME_RE = re.compile(
 )
 _LATIN_CUE_RE = re.compile(r"\b(?:" + "|".join(LATIN_CUES) + r")\b")
 _ZH_CUE_RE = re.compile(trie_regex(_CUES))
+_DOSE_AFTER_RE = re.compile(r"\s?\d{1,3}(?:\.\d)?\s?(?:g|mg|ml)(?![A-Za-z])")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
 _COMMA_RE = re.compile(r"\s*,\s*")
 
@@ -493,6 +494,8 @@ def _romanised_name(text: str, tokens: list[_Token], index: int, spans: dict[tup
         words.insert(0, tokens[index - 1].lower)  # Ho Man Tin is a place, so Man Tin is no name
         starts = 2
     if _is_place(words, starts) or _followed_by_not_name(text, tokens, last):
+        return
+    if _DOSE_AFTER_RE.match(text, tokens[last].end):  # Bai Shao 12g: a herb in pinyin, not a person
         return
     marked = surname.text.isupper() and not tokens[last].text.isupper()
     if len(given) == 1 and _TWO_SYLLABLES_RE.fullmatch(given[0]):

@@ -192,6 +192,7 @@ def test_found(text: str, hint: str, expected: list[tuple[int, int]]) -> None:
         ("Hong Kong", ""),
         ("May 2025", ""),
         ("SHIP TO/HK DEPOT", ""),  # capitals around a slash that are no surname
+        ("Chai Hu 9g, Bai Shao 12g, Dang Gui 10g", ""),  # herbs in pinyin, with their doses
         ("diagnosed with 高血压 in 2019", ""),
         ("Prescribed 陈皮 9g and 黄芪 15g", ""),
         ("GZTCM-D0001", "doctor_id"),
