@@ -7,8 +7,11 @@ character (高血压, 周一, 陈皮), a match in free text needs context, and s
 * a cue word just before (患者 客戶 聯絡人 投保人 …) or a title just after (先生 女士 醫生 …): ``CUED``;
 * a whole field value of 2–4 Han characters shaped like a name: ``WHOLE_VALUE`` (a field name such as
   ``name`` or ``联系人`` adds the usual hint boost in the classifier);
+* the subject of a clinical note's sentence, a name opening it before a narrative word (``王芳因头痛就诊``,
+  ``陈志强今日复诊``, ``葉振邦於凌晨送院``): ``CUED``;
 * a stand-alone run of Han characters between punctuation: ``BOUNDED`` (below the threshold), raised to
-  ``CUED`` when a sex, an age or a phone/ID label follows (``陈志明，男，45岁``).
+  ``CUED`` when a sex, an age, a phone/ID label or a bracketed id number follows (``陈志明，男，45岁``), when
+  it follows a name found in the same list, or when it stands in an English sentence (``for 李静怡``).
 
 Herbs and TCM terms, place names, organisation names (…医院, …公司) and everyday words that start with a
 surname character are never names; a whole value that is an everyday word or a place gets only a
@@ -23,6 +26,7 @@ in the 24 characters before add the usual context boost.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar, NamedTuple
 
 from presidio_analyzer import Pattern
@@ -126,7 +130,8 @@ _TITLED_RE = re.compile(f"(?P<name>{_NAME})(?=\\s?(?:{_TITLE_ALT}))")
 _HAS_TITLE_RE = re.compile(_TITLE_ALT)  # cheap first check: no title, no titled name
 _BOUNDED_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_SURNAME}{_GIVEN}(?:{_GIVEN})?)(?![{_HAN}])")
 _WHOLE_RE = re.compile(f"{_SURNAME}{_GIVEN}(?:{_GIVEN})?")
-# A name opening a sentence, followed by a word that ends it (陈志明于…, 王芳因头痛…): below the threshold.
+# A name opening a sentence, followed by a word that ends it (陈志明的…): below the threshold, unless that
+# word is a clinical narrative one (_NARRATIVE_SUBJECT_RE: 王芳因头痛就诊, 陈志强今日复诊).
 _SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=[{_STOP_AFTER}于於在的])")
 _HAS_SUBJECT_END_RE = re.compile(f"[{_STOP_AFTER}于於在的]")  # cheap first check for _SUBJECT_RE
 _NARRATIVE_SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?={trie_regex(_NARRATIVE)})")
@@ -345,7 +350,7 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
             continue
         listed = start > 1 and text[start - 1] in _LIST_SEPARATORS and _cued_name_ends(text, start - 1, spans)
         cued = listed or _AFTER_CUE_RE.match(text, end) or _latin_cue_before(text, start)
-        if cued or _in_latin_text(text, start, end):
+        if cued or (_latin_word_beside(text, start, end) and _mostly_latin(text)):
             _add(spans, start, end, CUED)
         else:
             _add(spans, start, end, BOUNDED if end - start >= 3 else BOUNDED_SHORT)
@@ -359,13 +364,17 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
             _add(spans, start, end, CUED)
 
 
-def _in_latin_text(text: str, start: int, end: int) -> bool:
-    """A stand-alone run of Han characters in an English sentence (for 李静怡 (Li Jingyi), Pt 鍾家樂 c/o):
-    in a text mostly in Latin letters, with a Latin word right before or after it."""
-    before = _LAST_WORD_RE.search(text, max(0, start - CONTEXT_WINDOW), start)
-    after = _FIRST_WORD_RE.match(text, end)
-    if before is None and after is None:
-        return False
+def _latin_word_beside(text: str, start: int, end: int) -> bool:
+    """A Latin word right before or after ``text[start:end]`` (for 李静怡 (Li Jingyi), Pt 鍾家樂 c/o)."""
+    return (
+        _LAST_WORD_RE.search(text, max(0, start - CONTEXT_WINDOW), start) is not None
+        or _FIRST_WORD_RE.match(text, end) is not None
+    )
+
+
+@lru_cache(maxsize=256)  # asked once per stand-alone run of a text; texts repeat
+def _mostly_latin(text: str) -> bool:
+    """``text`` is an English sentence with some Chinese in it: twice as many Latin letters as Han."""
     letters = sum(1 for char in text if char.isascii() and char.isalpha())
     return letters > 2 * len(_HAN_CHARS_RE.findall(text))
 
