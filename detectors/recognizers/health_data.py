@@ -308,6 +308,14 @@ _SCORES: dict[str, float] = {
     "icd": NEEDS_CONTEXT,
 }
 
+# A diagnosis or symptom carries on through a bracketed qualifier and a duration right after it
+# (抑鬱症（中度）, 鼻咽癌（T3N2M0，III期）, 上腹痛2月, 咳嗽三天): they are part of the health data.
+_QUALIFIED = frozenset({"zh", "en", "syn", "fx", "abbr"})
+_QUALIFIER_AFTER = re.compile(
+    r"(?:\s?[（(][^（）()。；;\n]{1,24}[）)])?"
+    r"(?:\s?(?:\d{1,3}|[一二三四五六七八九十两兩半]{1,3})\s?(?:天|日|周|週|个月|個月|月|年|days?|weeks?|months?|years?)"
+    r"(?:余|餘|多)?(?![A-Za-z]))?"
+)
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _HAS_ASCII = re.compile(r"[A-Za-z]")
 _HAS_DIGIT = re.compile(r"\d")
@@ -504,6 +512,8 @@ def find_health_spans(text: str) -> list[tuple[int, int, float]]:
     for start, _, end, kind in sorted(candidates):
         if start < last_end:
             continue
+        if kind in _QUALIFIED and (qualifier := _QUALIFIER_AFTER.match(text, end)) is not None:
+            end = qualifier.end()
         last_end = end
         score = _SCORES[kind]
         if kind == "rx" and not _plausible_doses(text[start:end]):

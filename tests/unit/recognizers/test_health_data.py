@@ -54,7 +54,7 @@ def test_exact_span(text: str, start: int, end: int) -> None:
     ("text", "expected"),
     [
         # Simplified
-        ("患者胁肋胀痛、食少纳呆三月余。", ["胁肋胀痛", "食少纳呆"]),
+        ("患者胁肋胀痛、食少纳呆三月余。", ["胁肋胀痛", "食少纳呆三月余"]),  # with its duration
         ("辨证属气滞血瘀证，予血府逐瘀汤加减。", ["气滞血瘀证", "血府逐瘀汤"]),
         ("空腹血糖7.8mmol/L，糖化血红蛋白6.5%。", ["空腹血糖7.8mmol/L", "糖化血红蛋白6.5%"]),
         ("体温38.5℃，心率96次/分。", ["体温38.5℃", "心率96次/分"]),
@@ -69,7 +69,11 @@ def test_exact_span(text: str, start: int, end: int) -> None:
         # Traditional
         ("診斷：高血壓，脾胃虛寒證。", ["高血壓", "脾胃虛寒證"]),
         ("處方：黃芪15g，白朮9g，當歸6g。", ["黃芪15g，白朮9g，當歸6g"]),
-        ("病人咳嗽、發熱三日，血壓 150/95 mmHg。", ["咳嗽", "發熱", "血壓 150/95 mmHg"]),
+        ("病人咳嗽、發熱三日，血壓 150/95 mmHg。", ["咳嗽", "發熱三日", "血壓 150/95 mmHg"]),
+        ("印象：抑鬱症（中度）。處方：", ["抑鬱症（中度）"]),  # with its bracketed qualifier
+        ("确诊鼻咽癌（T3N2M0，III期），已完成", ["鼻咽癌（T3N2M0，III期）"]),
+        ("因反复上腹痛2月入院", ["腹痛2月"]),
+        ("Low back pain for 3 weeks", ["Low back pain"]),  # an English duration needs no "for" rule
         ("腰椎間盤突出症", ["腰椎間盤突出症"]),
         ("柏金遜症覆診", ["柏金遜症"]),
         # English
