@@ -165,6 +165,20 @@ _MED_DOSE = r"\s?\d{1,4}(?:\.\d{1,3})?(?:/\d{1,4})?\s?"
 _MED_TAIL = rf"(?:mg|μg|µg|mcg|IU|g|ml|mL|片|粒)(?:/m²|/kg)?(?:\s?{_MED_FREQ}(?![A-Za-z])){{1,3}}"
 _MED_ZH = rf"[{_CJK}]{{2,10}}{_MED_DOSE}{_MED_TAIL}"
 _MED_EN = rf"[A-Z][a-z]{{3,20}}(?: (?:MR|SR|XR|ER|CR|XL|LA))?{_MED_DOSE}{_MED_TAIL}"
+# Operations (腹腔镜胆囊切除术, 椎間孔鏡髓核摘除術), allergies (鸡蛋过敏, allergy to penicillin), pregnancy
+# (G2P1, 孕16周, 妊娠 38+2 週) and clinical scores (VAS 6/10, PHQ-9 18, GAD-7 评分 12 分, Apgar 9/10).
+_PROCEDURE = (
+    rf"[{_CJK}]{{1,12}}?(?:切除|修补|修補|摘除|置换|置換|成形|移植|造瘘|造瘻|吻合|固定|重建|引流|植入)[术術]"
+)
+_ALLERGY = rf"[{_CJK}]{{1,8}}(?:过敏|過敏)(?!原检|原檢)|(?:allergy|allergic) to [a-z][a-z -]{{2,24}}[a-z]"
+_PREGNANCY = (
+    r"G\d{1,2}\s?P\d{1,2}(?![A-Za-z0-9-])"
+    r"|(?:孕|妊娠\s?)\d{1,2}(?:\+\d)?\s?(?:周|週)"
+)
+_SCORE = (
+    r"(?:VAS|NRS|PHQ-9|GAD-7|Apgar|GCS|MMSE|NIHSS|EDSS)\s?(?:评分|評分|score)?\s?[:：=]?\s?"
+    r"\d{1,2}(?:\s?/\s?\d{1,2})?(?:\s?分)?(?![\d.])"
+)
 _QUAL_ANALYTES = trie_regex((*lex.both_scripts(lex.LAB_ANALYTES_ZH), *lex.LAB_QUALITATIVE_EN))
 _QUAL_RESULTS = _alt((*lex.both_scripts(lex.LAB_QUALITATIVE_RESULTS), *lex.LAB_QUALITATIVE_EN_RESULTS))
 _E = "(?![A-Za-z0-9])"  # an ASCII word end that also works next to CJK; word starts are checked after
@@ -259,6 +273,10 @@ _PASSES: tuple[tuple[str, re.Pattern[str], bool, bool, bool, bool, tuple[str, ..
         (),
     ),
     ("medzh", re.compile(_MED_ZH), False, False, True, True, ()),
+    ("proc", re.compile(_PROCEDURE), False, False, False, True, ("术", "術")),
+    ("allergy", re.compile(_ALLERGY), True, False, False, False, ("过敏", "過敏", "allerg")),
+    ("preg", re.compile(_PREGNANCY), False, False, True, False, ()),
+    ("score", re.compile(_SCORE), False, True, True, False, ()),
     ("meden", re.compile(_MED_EN), False, True, True, False, ()),
     ("zh", re.compile(rf"(?P<term>{trie_regex(_ZH_KIND)}){_ZH_SUFFIX}?"), False, False, False, True, ()),
     ("en", re.compile(rf"(?P<term>{_lower_trie(_EN_KIND)})(?:s|es)?{_E}"), True, True, False, False, ()),
@@ -284,7 +302,7 @@ _PLANS: tuple[tuple[tuple[int, str, re.Pattern[str], bool, re.Pattern[str] | Non
     for mask in range(8)
 )
 # Kinds whose match must start a word (the patterns themselves do not look behind).
-_WORD_START = frozenset({"bp", "labcode", "en", "abbr", "icd", "drug", "meden"})
+_WORD_START = frozenset({"bp", "labcode", "en", "abbr", "icd", "drug", "meden", "preg", "score", "allergy"})
 
 _SCORES: dict[str, float] = {
     "rx": STRONG,
@@ -299,6 +317,10 @@ _SCORES: dict[str, float] = {
     "drug": STRONG,
     "medzh": STRONG,
     "meden": STRONG,
+    "proc": TERM,
+    "allergy": TERM,
+    "preg": STRONG,
+    "score": STRONG,
     "zh": TERM,
     "zhw": NEEDS_CONTEXT,
     "herb": NEEDS_CONTEXT,

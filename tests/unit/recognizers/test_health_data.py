@@ -66,6 +66,12 @@ def test_exact_span(text: str, start: int, end: int) -> None:
         ("予四联疗法：奥美拉唑 20mg bid、阿莫西林 1g bid。", ["奥美拉唑 20mg bid", "阿莫西林 1g bid"]),
         ("头孢曲松 2g ivgtt qd", ["头孢曲松 2g ivgtt qd"]),
         ("建議改用格列齊特 40mg 每日一次。", ["建議改用格列齊特 40mg 每日一次"]),
+        # Operations, allergies, pregnancy and clinical scores.
+        ("2019年，阑尾切除术。", ["阑尾切除术"]),
+        ("行腹腔镜胆囊切除術", ["行腹腔镜胆囊切除術"]),
+        ("过敏史：鸡蛋过敏。", ["鸡蛋过敏"]),
+        ("G2P1，妊娠 38+2 週", ["G2P1，妊娠 38+2 週"]),  # a short value of health terms only: one span
+        ("傷口痛 VAS 6/10；PHQ-9 18；GAD-7 评分 12 分", ["VAS 6/10", "PHQ-9 18", "GAD-7 评分 12 分"]),
         # Traditional
         ("診斷：高血壓，脾胃虛寒證。", ["高血壓", "脾胃虛寒證"]),
         ("處方：黃芪15g，白朮9g，當歸6g。", ["黃芪15g，白朮9g，當歸6g"]),
@@ -88,6 +94,7 @@ def test_exact_span(text: str, start: int, end: int) -> None:
         ("150/95 mmHg", ["150/95 mmHg"]),
         ("Bromhexine 8mg tds", ["Bromhexine 8mg tds"]),
         ("Gliclazide MR 60 mg daily", ["Gliclazide MR 60 mg daily"]),
+        ("Known allergy to penicillin.", ["allergy to penicillin"]),
     ],
 )
 def test_found(text: str, expected: list[str]) -> None:
@@ -122,6 +129,10 @@ def test_found(text: str, expected: list[str]) -> None:
         "2025-06-01 10:32:11",
         "it aids digestion",
         "白砂糖 500g 每袋",  # sugar by the bag: g with no frequency or route
+        "过敏原检测试剂盒 20盒",  # an allergen test kit in stock
+        "信息技术部",  # 技术 is no operation
+        "Apgar Street 12",
+        "G2P1-X-Connector",
         "包装规格 250ml",
         "Model 200mg-compatible charger",  # a unit inside a product word
         "Shipment 20mg samples improved",
