@@ -538,6 +538,33 @@ SYMPTOMS_ZH: tuple[str, ...] = (
     "心悸怔忡",
     "月经延后",
     "经行腹痛",
+    # Sleep, spirit and complexion, as TCM notes write them.
+    "夜寐不安",
+    "寐差",
+    "夜寐欠安",
+    "神疲",
+    "面色少华",
+    "面色无华",
+    "目赤",
+    "口干口苦",
+    "须发早白",
+    "乳汁不足",
+    "经量少",
+    "经量多",
+    "小便频数",
+    "夜尿多",
+    "夜尿频多",
+    # Findings and complaints of Western notes.
+    "咳有痰",
+    "咽部充血",
+    "呼吸音粗",
+    "湿啰音",
+    "干啰音",
+    "喉咙痛",
+    "肌肉酸痛",
+    "皮肤瘙痒",
+    "疱疹",
+    "带状疱疹",
 )
 
 # Everyday words that are also symptoms: a finding only with a context word nearby.
@@ -569,6 +596,8 @@ HK_MO_TERMS: tuple[str, ...] = (
     "肚痛",
     "肚瀉",
     "喉嚨痛",
+    "痕癢",  # Cantonese for itching
+    "皮膚痕癢",
 )
 
 # --- Chinese: TCM formulas, patent medicines, Western drugs ----------------------------------------
