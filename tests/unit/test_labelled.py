@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from customs.cli import app
+from customs.settings import REPO_ROOT
 from load.corpus import HerbSpan, LabelledSpan
 from load.labelled import LabelError, parse_labelled, read_labelled
 
@@ -165,3 +166,13 @@ def test_customs_eval_scores_a_labelled_file_and_refuses_a_bad_one(tmp_path: Pat
     result = CliRunner().invoke(app, ["eval", "--labels", str(path)])
     assert result.exit_code == 2
     assert "labels.jsonl:1: labels.0.text:" in result.output
+
+
+@pytest.mark.parametrize("name", ["gba-challenge.jsonl", "gba-holdout.jsonl", "gba-sealed.jsonl"])
+def test_the_committed_challenge_sets_are_well_formed(name: str) -> None:
+    """Every line of the independently written sets reads as a labelled record (paths, texts, entities);
+    what detection scores on them is measured by `customs eval --labels`, not asserted here."""
+    records = read_labelled(REPO_ROOT / "load" / "challenge" / name)
+    assert len(records) >= 100
+    assert any(record.domain == "clean" for record in records)
+    assert all(record.spans for record in records if record.domain != "clean")
