@@ -576,7 +576,7 @@ def _accept(text: str, match: re.Match[str], kind: str) -> tuple[int, int, str] 
     return start, end, kind
 
 
-def _extend_back(text: str, start: int, words: tuple[str, ...], times: int = 3) -> int:
+def _extend_back(text: str, start: int, words: tuple[str, ...], times: int = 4) -> int:
     """Move ``start`` back over up to ``times`` of ``words`` written right before it (急性, 左侧, 炙)."""
     for _ in range(times):
         before = text[max(0, start - 4) : start]

@@ -79,6 +79,11 @@ def test_exact_span(text: str, start: int, end: int) -> None:
         ("印象：抑鬱症（中度）。處方：", ["抑鬱症（中度）"]),  # with its bracketed qualifier
         ("确诊鼻咽癌（T3N2M0，III期），已完成", ["鼻咽癌（T3N2M0，III期）"]),
         ("因反复上腹痛2月入院", ["腹痛2月"]),
+        # Kinds and body sites before a term belong to it.
+        ("X光示右膝退行性關節炎。予", ["右膝退行性關節炎"]),
+        ("查体：双下肢轻度凹陷性水肿。", ["双下肢轻度凹陷性水肿"]),
+        ("近兩週勞力性胸痛，靜息", ["勞力性胸痛"]),
+        ("母乳喂养，腹痛", ["腹痛"]),
         ("Low back pain for 3 weeks", ["Low back pain"]),  # an English duration needs no "for" rule
         ("腰椎間盤突出症", ["腰椎間盤突出症"]),
         ("柏金遜症覆診", ["柏金遜症"]),
