@@ -20,7 +20,6 @@ _BEFORE = r"(?<![0-9A-Za-z+])(?<!\d[ .-])"
 _AFTER = r"(?![0-9A-Za-z])(?![ .-]\d)"
 _AREA = r"(?:10|2\d|[3-9]\d{2})"  # mainland area code without its trunk 0
 _LOCAL = r"\d{3,4}[ -]?\d{4}"  # mainland 7- or 8-digit local number
-_HK_MO_BODY = r"[2-9]\d{3}[ -]?\d{4}"
 # After a +852 / +853 prefix the eight digits may be grouped any way (+852 91 23 45 67).
 _HK_MO_BODY_ANY = r"[2-9](?:[ -]?\d){7}"
 
