@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,43 +62,42 @@ class Walk:
 def walk(value: JsonValue, limit: int | None = None) -> Walk:
     """``walk_strings`` and the nesting depth in one pass (the codec checks the depth of every record and the
     classifier then needs its strings). Past ``limit`` levels it stops: the fields are then incomplete,
-    which does not matter, as such a record is refused."""
-    fields: list[Field] = []
-    bound = limit if limit is not None else -1
-    deepest = 0
+    which does not matter, as such a record is refused.
 
-    def visit(node: JsonValue, path: str, hint: str, level: int) -> None:
-        nonlocal deepest
+    An explicit stack, depth first in ``walk_strings``' order: no recursion limit, and no closure that
+    refers to itself (a reference cycle per call, kept until the garbage collector runs)."""
+    fields: list[Field] = []
+    too_deep = (limit if limit is not None else -1) + 1
+    deepest = 0
+    stack: list[tuple[JsonValue, str, str, int]] = [(value, "", "", 1)]
+    push = stack.append
+    containers = (str, dict, list)
+    while stack:
+        node, path, hint, level = stack.pop()
         if level > deepest:
             deepest = level
-            if deepest == bound + 1:
-                raise _TooDeep
+            if deepest == too_deep:
+                break
         if isinstance(node, str):
             fields.append((path, node, hint))
-        elif isinstance(node, dict):
-            for key, child in node.items():
-                if isinstance(child, (str, dict, list)):
-                    visit(child, join_path(path, key), str(key), level + 1)
-                elif level >= deepest:
-                    deepest = level + 1
-                    if deepest == bound + 1:
-                        raise _TooDeep
+            continue
+        deeper = level + 1
+        if isinstance(node, dict):
+            for key, child in reversed(node.items()):
+                if isinstance(child, containers):
+                    push((child, join_path(path, key), str(key), deeper))
+                elif deeper > deepest:  # a scalar: only its level counts
+                    deepest = deeper
         elif isinstance(node, list):
-            for index, child in enumerate(node):
-                if isinstance(child, (str, dict, list)):
-                    visit(child, join_path(path, index), hint, level + 1)
-                elif level >= deepest:
-                    deepest = level + 1
-                    if deepest == bound + 1:
-                        raise _TooDeep
-
-    with suppress(_TooDeep):
-        visit(value, "", "", 1)
+            for index in range(len(node) - 1, -1, -1):
+                child = node[index]
+                if isinstance(child, containers):
+                    push((child, join_path(path, index), hint, deeper))
+                elif deeper > deepest:
+                    deepest = deeper
+        if deepest == too_deep:  # a scalar child one level too deep (``walk_strings`` order no longer kept)
+            break
     return Walk(tuple(fields), deepest)
-
-
-class _TooDeep(Exception):
-    """Raised inside ``walk`` once the depth exceeds its limit."""
 
 
 def text_at(value: JsonValue, path: str) -> str | None:
