@@ -33,7 +33,7 @@ from aiokafka.structs import ConsumerRecord
 
 from customs.inspection import Inspector, Verdict
 from customs.settings import Settings
-from streams import routing
+from streams import compression, routing
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
 
 log = logging.getLogger("customs.gateway")
@@ -189,11 +189,20 @@ class BatchGateway:
             asyncio.create_task(self._every(10.0, self._report)),
         ]
         wait_ms = max(1, int(self.settings.batch_wait * 1000))
+        backoff = compression.Backoff()
         try:
             while not stop.is_set():
-                fetched = await self.consumer.getmany(
-                    timeout_ms=wait_ms, max_records=self.settings.batch_size
-                )
+                try:
+                    fetched = await compression.rewinding(
+                        self.consumer,
+                        self.consumer.getmany(timeout_ms=wait_ms, max_records=self.settings.batch_size),
+                    )
+                except compression.UnsupportedCodecError as exc:  # its records wait in Kafka: retry later
+                    delay = backoff.delay()
+                    log.error(compression.unreadable_line(exc, delay))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), delay)
+                    continue
                 owners = dict(self._owners)  # which take-over of each partition these records belong to
                 async with self.lock:
                     if fetched:

@@ -19,6 +19,8 @@ from faust.app._attached import Attachments
 from faust.transport.consumer import TransactionManager
 from faust.types import TP, TransportT
 
+from streams.faust_fetch import CodecSafeConsumer
+
 
 class SourcePartitionTransactions(TransactionManager):
     source_topics: tuple[str, ...] = ()
@@ -87,4 +89,5 @@ class GatewayApp(faust.App):
         transport = super()._new_transport()
         manager = type("Transactions", (SourcePartitionTransactions,), {"source_topics": self._source_topics})
         transport.TransactionManager = manager  # type: ignore[misc]
+        transport.Consumer = CodecSafeConsumer  # type: ignore[misc]  # see streams/faust_fetch.py
         return transport

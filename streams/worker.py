@@ -16,6 +16,7 @@ from prometheus_client import REGISTRY
 
 from customs.inspection import Inspector
 from customs.settings import Settings
+from streams.compression import report_missing
 from streams.metrics import GatewayMetrics, serve_metrics
 
 log = logging.getLogger("customs.worker")
@@ -23,6 +24,7 @@ log = logging.getLogger("customs.worker")
 
 def run_worker(settings: Settings, inspector: Inspector) -> None:
     """Run until SIGINT/SIGTERM; the batch in hand is committed on the way out."""
+    report_missing(log)  # one line per compression codec that could not be read (normally none)
     metrics = GatewayMetrics(REGISTRY)  # the default registry also carries the process metrics
     metrics.set_policy_version(inspector.policy().version)  # then kept current by each decision
     serve_metrics(REGISTRY, settings.metrics_port, settings.metrics_host, settings.metrics_port_span)
