@@ -521,10 +521,9 @@ def run(
     seed: int,
     show_misses: int = 0,
     corpora: Path = CORPORA_DIR,
+    rules_only: bool = False,
 ) -> list[SplitScore]:
-    from detectors.classify import Classifier
-
-    classifier = Classifier()
+    classifier = make_classifier(rules_only)
     results = []
     for name in names:
         corpus = CORPORA[name]
@@ -540,10 +539,27 @@ def run(
     return results
 
 
-def _recognizers() -> list[str]:
+def make_classifier(rules_only: bool = False) -> Classifies:
+    """The classifier as configured; ``rules_only``: with its statistical model switched off."""
+    from detectors.classify import Classifier
+
+    if not rules_only:
+        return Classifier()
+    options: dict[str, Any] = {"ner": False}
+    try:
+        return Classifier(**options)
+    except TypeError:
+        raise SystemExit(
+            "--rules-only: this classifier has no model to switch off (it is rules only)"
+        ) from None
+
+
+def _recognizers(rules_only: bool) -> list[str]:
+    """The recognizers that ran (a model's recognizer says so with ``MODEL = True``)."""
     from detectors.engine import build_analyzer
 
-    return sorted(type(rec).__name__ for rec in build_analyzer().registry.recognizers)
+    registered = build_analyzer().registry.recognizers
+    return sorted(type(r).__name__ for r in registered if not (rules_only and getattr(r, "MODEL", False)))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -561,6 +577,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--labels-out", type=Path, help="also write the scored records as labelled JSON Lines"
     )
+    parser.add_argument("--rules-only", action="store_true", help="switch the NER model off")
     parser.add_argument("--note", default="", help="a word on the configuration, kept in the JSON")
     parser.add_argument("--corpora", type=Path, default=CORPORA_DIR, help="where the corpora are extracted")
     parser.add_argument(
@@ -583,14 +600,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                         ):
                             out.write(json.dumps(labelled_line(sentence, CORPORA[name]), ensure_ascii=False))
                             out.write("\n")
-    results = run(names, splits, limit, args.seed, args.misses, args.corpora)
+    results = run(names, splits, limit, args.seed, args.misses, args.corpora, args.rules_only)
     print(format_scores(results))
     if args.json is not None:
         figures = {
             "measured": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "command": "python -m load.realtext " + " ".join(sys.argv[1:] if argv is None else argv),
             "note": args.note,
-            "recognizers": _recognizers(),
+            "rules_only": args.rules_only,
+            "recognizers": _recognizers(args.rules_only),
             "limit": limit,
             "seed": args.seed,
             "matching": "overlap: same entity, overlapping >= 50% of the label; exact: same start and end",
