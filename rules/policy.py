@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -134,8 +135,102 @@ class Policy(_Model):
         return None
 
 
+# Limits on a policy document's shape: far beyond any real policy, far below what exhausts the stack
+# (deep nesting) or time and memory (aliases that expand to millions of values, "billion laughs").
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Refused(Exception):
+    """A document the loader will not build: where (line, field path) and why."""
+
+    def __init__(self, mark: Any, path: list[str], message: str) -> None:  # mark: a yaml Mark or None
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else 1
+        shown = [*path[:6], "..."] if len(path) > 7 else path
+        self.field = ".".join(shown) or "(top level)"
+        self.message = message
+
+
 class _PolicyLoader(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay text, so pydantic validates them (with a line)."""
+    """YAML without implicit timestamps (dates stay text, so pydantic validates them, with a line),
+    composed within limits: nesting depth, values counted with aliases expanded, no alias inside its
+    own anchor, no duplicate key, no lone surrogate in a string."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._path: list[str] = []
+        self._nodes = 0
+        self._depth = 0
+        self._deepest = 0  # the deepest level reached inside the node being composed
+        self._open_anchors: set[str] = set()
+        self._anchors_seen: dict[str, tuple[int, int]] = {}  # anchor: (values, levels below it)
+
+    def _reach(self, depth: int, mark: Any) -> None:
+        self._deepest = max(self._deepest, depth)
+        if depth > MAX_DEPTH:
+            raise _Refused(mark, self._path, f"nested more than {MAX_DEPTH} levels deep")
+
+    def _count(self, nodes: int, mark: Any) -> None:
+        self._nodes += nodes
+        if self._nodes > MAX_NODES:
+            raise _Refused(mark, self._path, f"more than {MAX_NODES:,} values (aliases counted expanded)")
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        # A mapping's value is composed with its key node as index, a list item with its position;
+        # a key itself with None (it adds no part to the field path, but a level all the same).
+        part = index.value if isinstance(index, yaml.ScalarNode) else index
+        if part is not None:
+            self._path.append(str(part))
+        if isinstance(event, yaml.AliasEvent):  # counted as if written out in full
+            anchor = str(event.anchor)
+            if anchor in self._open_anchors:
+                raise _Refused(event.start_mark, self._path, f"alias *{anchor} is inside its own anchor")
+            size, height = self._anchors_seen.get(anchor, (0, 0))
+            self._count(size, event.start_mark)
+            self._reach(self._depth + 1 + height, event.start_mark)
+            if part is not None:
+                self._path.pop()
+            return super().compose_node(parent, index)
+        self._depth += 1
+        self._reach(self._depth, event.start_mark)
+        self._count(1, event.start_mark)
+        nodes_before, deepest_before, depth = self._nodes, self._deepest, self._depth
+        self._deepest = depth
+        own_anchor: str | None = getattr(event, "anchor", None)
+        if own_anchor is not None:
+            self._open_anchors.add(own_anchor)
+        node = super().compose_node(parent, index)
+        if own_anchor is not None:
+            self._open_anchors.discard(own_anchor)
+            self._anchors_seen[own_anchor] = (self._nodes - nodes_before + 1, self._deepest - depth)
+        self._deepest = max(self._deepest, deepest_before)
+        self._depth -= 1
+        if part is not None:
+            self._path.pop()
+        return node
+
+    def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+        node = super().compose_scalar_node(anchor)
+        if _SURROGATE.search(node.value):
+            raise _Refused(node.start_mark, self._path, "a lone surrogate (\\ud800-\\udfff) is not text")
+        return node
+
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        node = super().compose_mapping_node(anchor)
+        seen: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
+                continue  # explicit keys may still override merged ones (<<)
+            identity = (key.tag, key.value)
+            if identity in seen:
+                message = f"duplicate key {key.value!r} (first at line {seen[identity]})"
+                raise _Refused(key.start_mark, [*self._path, key.value], message)
+            seen[identity] = key.start_mark.line + 1
+        return node
 
 
 _PolicyLoader.yaml_implicit_resolvers = {
@@ -163,18 +258,38 @@ def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """One pass over ``text``: the node tree (for lines in errors) and the data built from it."""
+    loader = _PolicyLoader(text)  # the reader checks every character here
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_policy(text: bytes, source: str) -> Policy:
     """Validate policy ``text``; ``source`` names it in errors. Raises ``PolicyError``."""
     try:
         decoded = text.decode("utf-8")
-        root = yaml.compose(decoded, Loader=_PolicyLoader)
-        data: Any = yaml.load(decoded, Loader=_PolicyLoader)
     except UnicodeDecodeError as exc:
-        raise PolicyError(f"{source}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        at = text.count(b"\n", 0, exc.start) + 1
+        raise PolicyError(f"{source}:{at}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        root, data = _compose_and_construct(decoded)
+    except _Refused as exc:
+        raise PolicyError(f"{source}:{exc.line}: field {exc.field}: {exc.message}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (controls, U+FFFE, ...)
+        at = decoded.count("\n", 0, exc.position) + 1
+        raise PolicyError(
+            f"{source}:{at}: YAML syntax error: character U+{exc.character:04X} is not allowed in YAML"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         raise PolicyError(f"{where}: YAML syntax error: {exc.problem}") from None
+    except yaml.YAMLError as exc:  # any other loader error: still a refusal, never a crash
+        raise PolicyError(f"{source}: YAML error: {type(exc).__name__}") from None
     if not isinstance(data, dict):
         raise PolicyError(f"{source}:1: a policy is a mapping with at least 'name'")
     version = "sha256:" + hashlib.sha256(text).hexdigest()[:16]

@@ -49,11 +49,15 @@ class PolicyReloader:
         """Validate ``text`` (named ``source`` in errors) and make it active if it is valid and new."""
         try:
             policy = parse_policy(text, source)
-        except PolicyError as exc:
-            # The message names file, line and field, never a record value.
-            log.error("policy reload refused, keeping %s: %s", self.holder.version, exc)
+        except Exception as exc:
+            # A PolicyError names file, line and field, never a record value; any other fault while
+            # loading is refused all the same: logged, counted, and the policy in force stays.
+            message = (
+                str(exc) if isinstance(exc, PolicyError) else f"{source}: cannot load ({type(exc).__name__})"
+            )
+            log.error("policy reload refused, keeping %s: %s", self.holder.version, message)
             if self.on_refused:
-                self.on_refused(str(exc))
+                self.on_refused(message)
             return "refused"
         with self._lock:
             previous = self.holder.swap(policy)

@@ -13,7 +13,7 @@ from detectors.entities import ENTITIES
 from rules.decision import Action
 from rules.jurisdiction import ContractKind, Jurisdiction
 from rules.operators import OPERATORS
-from rules.policy import PRESETS, Policy, PolicyError, load_policy, parse_policy
+from rules.policy import MAX_DEPTH, MAX_NODES, PRESETS, Policy, PolicyError, load_policy, parse_policy
 
 VERSION = re.compile(r"sha256:[0-9a-f]{16}")
 SOURCE = "synthetic.yaml"
@@ -325,13 +325,13 @@ def test_non_utf8_names_file_and_byte() -> None:
     raw = BASE.encode().replace(b"GZ clinic", b"GZ clinic \xff")
     offset = raw.index(b"\xff")
     error = _refusal(raw)
-    assert error.startswith(f"{SOURCE}: not UTF-8 "), error
+    assert error.startswith(f"{SOURCE}:3: not UTF-8 "), error
     assert f"at byte {offset}" in error
 
 
 def test_gbk_encoded_policy_is_refused() -> None:
     raw = BASE.replace("GZ clinic", "广州诊所").encode("gbk")
-    assert _refusal(raw).startswith(f"{SOURCE}: not UTF-8 ")
+    assert _refusal(raw).startswith(f"{SOURCE}:3: not UTF-8 ")
 
 
 @pytest.mark.parametrize(
@@ -390,3 +390,145 @@ def test_impossible_date_is_a_policy_error() -> None:
 def test_unknown_key_with_block_value_names_the_key_line() -> None:
     text = BASE + "extras:\n  owner: compliance\n"
     assert _refusal(text).startswith(f"{SOURCE}:17: field extras: ")
+
+
+# --- every loader error names the file and line (and the field where there is one) ---
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "code"),
+    [
+        pytest.param(BASE.encode().replace(b"GZ clinic", b"GZ\x01clinic"), 3, "0001", id="control-character"),
+        pytest.param(BASE.encode().replace(b"research]", b"research\x00]"), 10, "0000", id="nul"),
+        pytest.param(BASE.encode().replace(b"HK lab", b"HK \x1b[31mlab"), 4, "001B", id="escape-sequence"),
+        pytest.param(
+            BASE.encode().replace(b"HK lab", "HK lab\ufffe".encode()), 4, "FFFE", id="non-character"
+        ),
+    ],
+)
+def test_reader_error_names_file_and_line(raw: bytes, line: int, code: str) -> None:
+    error = _refusal(raw)
+    assert error == f"{SOURCE}:{line}: YAML syntax error: character U+{code} is not allowed in YAML"
+
+
+def test_escaped_lone_surrogate_names_file_line_and_field() -> None:
+    text = _replace_line(BASE, 3, '  gz-clinic: {name: "GZ \\ud800 clinic", jurisdiction: guangzhou}\n')
+    assert _refusal(text).startswith(f"{SOURCE}:3: field organisations.gz-clinic.name: a lone surrogate")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "first"),
+    [
+        pytest.param(BASE + "name: second\n", 17, "name", 1, id="top-level"),
+        pytest.param(
+            _insert_after(BASE, 4, "  gz-clinic: {name: Other clinic, jurisdiction: macau}\n"),
+            5,
+            "organisations.gz-clinic",
+            3,
+            id="organisation",
+        ),
+        pytest.param(
+            _insert_after(BASE, 15, "    action: allow\n"), 16, "rules.0.action", 15, id="rule-action"
+        ),
+        pytest.param(
+            _replace_line(BASE, 3, "  gz-clinic: {name: GZ, name: GZ clinic, jurisdiction: guangzhou}\n"),
+            3,
+            "organisations.gz-clinic.name",
+            3,
+            id="flow-mapping",
+        ),
+        pytest.param(
+            _replace_line(BASE, 15, "    'action': allow\n") + "    action: mask\n",
+            17,
+            "rules.0.action",
+            15,
+            id="quoted-and-plain",
+        ),
+    ],
+)
+def test_duplicate_key_is_refused_with_file_line_and_field(
+    text: str, line: int, field: str, first: int
+) -> None:
+    key = field.rsplit(".", 1)[-1]
+    error = _refusal(text)
+    assert error == f"{SOURCE}:{line}: field {field}: duplicate key {key!r} (first at line {first})", error
+
+
+def test_merge_key_may_be_overridden() -> None:
+    assert parse_policy(
+        ("<<: {require_flow: false}\nrequire_flow: true\n" + BASE).encode(), SOURCE
+    ).require_flow
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        pytest.param("[" * 5000 + "]" * 5000, id="flow-lists"),
+        pytest.param("{a: " * 5000 + "1" + "}" * 5000, id="flow-mappings"),
+        pytest.param(
+            "".join("\n" + "  " * (i + 1) + f"k{i}:" for i in range(1200)) + " 1", id="block-mappings"
+        ),
+    ],
+)
+def test_deep_nesting_names_file_line_and_field(nested: str) -> None:
+    error = _refusal(f"{BASE}extras: {nested}\n")
+    assert error.startswith(f"{SOURCE}:"), error
+    assert ": field extras.0" in error or ": field extras.a" in error or ": field extras.k0" in error
+    assert error.endswith(f"nested more than {MAX_DEPTH} levels deep"), error
+
+
+def test_nesting_within_the_limit_reaches_validation() -> None:
+    # The document is level 1, flows 2, its first item 3, purposes 4: 60 more lists reach the limit.
+    nested = "[" * (MAX_DEPTH - 4) + "research" + "]" * (MAX_DEPTH - 4)
+    error = _refusal(_replace_line(BASE, 10, f"    purposes: {nested}\n"))
+    assert error.startswith(f"{SOURCE}:10: field flows.0.purposes.0: Input should be a valid string"), error
+    deeper = "[" + nested + "]"
+    error = _refusal(_replace_line(BASE, 10, f"    purposes: {deeper}\n"))
+    assert error.endswith(f"nested more than {MAX_DEPTH} levels deep"), error
+
+
+def test_deep_nesting_through_aliases_is_refused() -> None:
+    text = (
+        BASE
+        + "x-a0: &a0 "
+        + "[" * 40
+        + "1"
+        + "]" * 40
+        + "\n"
+        + "x-a1: &a1 "
+        + "[" * 40
+        + "*a0"
+        + "]" * 40
+        + "\n"
+    )
+    error = _refusal(text)
+    assert error.startswith(f"{SOURCE}:18: field x-a1.0.0.0.0.0....: nested more than {MAX_DEPTH}"), error
+
+
+def _laughs(levels: int, where: str) -> str:
+    """A "billion laughs" document: each level an anchored list of nine aliases to the level below."""
+    lines = ['x-l0: &l0 ["ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha"]\n']
+    for level in range(1, levels):
+        lines.append(f"x-l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]\n")
+    return "".join(lines) + BASE.replace("purposes: [research]", f"purposes: {where}")
+
+
+def test_alias_bomb_is_refused_before_it_expands() -> None:
+    # Six levels: 9**6 = 531,441 strings once expanded. Refused by the loader, where it grows past the
+    # limit (the first alias in x-l5), whatever field it would have landed in.
+    error = _refusal(_laughs(6, "*l5"))
+    assert error.startswith(f"{SOURCE}:6: field x-l5.0: more than {MAX_NODES:,} values"), error
+
+
+def test_billion_laughs_is_refused() -> None:
+    assert "more than" in _refusal(_laughs(10, "*l9"))
+
+
+def test_small_aliases_are_fine() -> None:
+    text = "x-purposes: &p [research]\n" + BASE.replace("purposes: [research]", "purposes: *p")
+    assert "field x-purposes: Extra inputs are not permitted" in _refusal(text)  # the alias itself passed
+
+
+def test_recursive_alias_is_refused() -> None:
+    error = _refusal(BASE.replace("purposes: [research]", "purposes: &p [research, *p]"))
+    assert error == f"{SOURCE}:10: field flows.0.purposes.1: alias *p is inside its own anchor", error

@@ -85,6 +85,28 @@ def test_check_keeps_its_output_and_exit_code(tmp_path: Path) -> None:
     assert f"{bad}:2: field default_action" in result.output
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(b"name: a\x07b\n", ":1: YAML syntax error: character U+0007", id="control-character"),
+        pytest.param(
+            b"name: a\ndefault_action: allow\nname: b\n", ":3: field name: duplicate key", id="duplicate"
+        ),
+        pytest.param(b"name: a\nx: " + b"[" * 2000 + b"]" * 2000, ":2: field x.0.0", id="deep"),
+        pytest.param(b"name: a\n\xff\n", ":2: not UTF-8", id="not-utf8"),
+    ],
+)
+def test_check_refuses_loader_errors_with_file_and_line(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(content)
+    result = runner.invoke(app, ["policy", "check", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error: {bad}{expected}" in result.output, result.output
+
+
 def test_diff_counts_changes_by_transition_and_reason(tmp_path: Path) -> None:
     sample = tmp_path / "sample.jsonl"
     sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS) + "not json\n")

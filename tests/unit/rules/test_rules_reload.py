@@ -181,3 +181,76 @@ def test_shadow_policy_file_is_reloaded_and_counted_afresh(tmp_path: Path) -> No
         assert inspector.policy().name == "mask-all"
     finally:
         watch.stop()
+
+
+# Every loader error, not only a validation error, is refused the same way: the file and line in
+# the log, the refusal counted, the policy in force kept.
+LOADER_ERRORS = [
+    pytest.param(
+        MASK_ALL.replace("v1", "v\x01").encode(), 1, "YAML syntax error: character U+0001", id="control"
+    ),
+    pytest.param(b"name: v5\nrequire_flow: false\n\xc3(\n", 3, "not UTF-8", id="invalid-utf8"),
+    pytest.param(
+        (ALLOW_ALL + "name: v6\n").encode(), 4, "field name: duplicate key 'name'", id="duplicate-key"
+    ),
+    pytest.param(
+        (ALLOW_ALL + "x: " + "[" * 3000 + "]" * 3000 + "\n").encode(), 4, "nested more than", id="deep"
+    ),
+    pytest.param(
+        (
+            ALLOW_ALL
+            + "x-0: &l0 [ha, ha, ha, ha, ha, ha, ha, ha, ha]\n"
+            + "".join(f"x-{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 9))
+        ).encode(),
+        9,
+        "more than 100,000 values",
+        id="alias-bomb",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "line", "message"), LOADER_ERRORS)
+def test_loader_error_is_refused_and_the_old_policy_stays(
+    setup: tuple[Path, Inspector, PolicyFileWatcher, list[str]],
+    caplog: pytest.LogCaptureFixture,
+    content: bytes,
+    line: int,
+    message: str,
+) -> None:
+    path, inspector, watcher, events = setup
+    v1 = load_policy(path).version
+    path.write_bytes(content)
+    with caplog.at_level(logging.ERROR, logger="customs.policy"):
+        assert watcher.poll() == "refused"
+    assert events == ["refused"]
+    assert _stamp(inspector) == ("mask", v1)
+    logged = caplog.records[0].getMessage()
+    assert f"keeping {v1}: {path}:{line}: " in logged and message in logged, logged
+
+
+@pytest.mark.parametrize(("content", "line", "message"), LOADER_ERRORS)
+def test_loader_error_counts_as_a_reload_failure(content: bytes, line: int, message: str) -> None:
+    failures: list[str] = []
+    holder = PolicyHolder(load_policy("mask-all"))
+    reloader = PolicyReloader(holder, None, failures.append)
+    assert reloader.offer(content, "candidate.yaml") == "refused"
+    assert holder().name == "mask-all"
+    assert len(failures) == 1 and failures[0].startswith(f"candidate.yaml:{line}: ")
+
+
+def test_any_fault_while_loading_is_a_counted_refusal(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import streams.policy_watch
+
+    def broken(text: bytes, source: str) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(streams.policy_watch, "parse_policy", broken)
+    failures: list[str] = []
+    holder = PolicyHolder(load_policy("mask-all"))
+    with caplog.at_level(logging.ERROR, logger="customs.policy"):
+        assert PolicyReloader(holder, None, failures.append).offer(b"name: x\n", "c.yaml") == "refused"
+    assert failures == ["c.yaml: cannot load (RecursionError)"]
+    assert holder().name == "mask-all"
+    assert "c.yaml: cannot load (RecursionError)" in caplog.text
