@@ -162,6 +162,22 @@ def test_house_numbers(address: str, expected: bool) -> None:
     assert has_house_number(address) is expected
 
 
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("示例市虹光路88号", True),
+        ("甲乙花园12幢7单元", True),
+        ("某大厦二层", True),
+        ("示例路十号", True),
+        ("地铁2号线人民广场", False),
+        ("798厂", False),
+        ("南京西路20路车站旁", False),
+    ],
+)
+def test_strict_house_numbers(address: str, expected: bool) -> None:
+    assert has_house_number(address, strict=True) is expected
+
+
 class _Fixed:
     """A classifier that reports the same findings for each record, in turn."""
 
@@ -205,6 +221,7 @@ def test_score_overlap_exact_house_numbers_and_unscored_entities() -> None:
         "labels": 3, "found": 2, "recall": 0.6667, "flagged": 3, "correct": 2, "precision": 0.6667
     }  # fmt: skip
     assert figures["location"]["house_number"] == {"labels": 1, "found": 1, "recall": 1.0}
+    assert figures["location"]["house_number_strict"] == {"labels": 1, "found": 1, "recall": 1.0}
 
 
 def test_sample_is_seeded_and_keeps_corpus_order() -> None:
