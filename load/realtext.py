@@ -43,6 +43,7 @@ import argparse
 import json
 import random
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -620,7 +621,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.json is not None:
         figures = {
             "measured": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "command": "python -m load.realtext " + " ".join(sys.argv[1:] if argv is None else argv),
+            "command": shlex.join(
+                ["python", "-m", "load.realtext", *(sys.argv[1:] if argv is None else argv)]
+            ),
             "note": args.note,
             "rules_only": args.rules_only,
             "recognizers": _recognizers(args.rules_only),
