@@ -95,6 +95,9 @@ def evaluate(
         ),
     ] = None,
     misses: Annotated[int, typer.Option(help="Also print the first N misses (they show the values)")] = 0,
+    ner: Annotated[
+        bool, typer.Option(help="Run the statistical NER model on free text (--no-ner: the rules alone)")
+    ] = True,
 ) -> None:
     """Measure detection on a labelled corpus: per-entity precision, recall and F1, the false-positive
     rate on clean records and herbs flagged as people."""
@@ -103,7 +106,7 @@ def evaluate(
 
     configure_logging("warning")
     try:
-        report = run_eval(count, seed, labels)
+        report = run_eval(count, seed, labels, ner)
     except (LabelError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -302,6 +305,43 @@ def users_list() -> None:
     for user in open_accounts(_settings()).users():
         state = "" if user.active else " (disabled)"
         typer.echo(f"{user.name}\t{','.join(r.value for r in user.roles)}{state}")
+
+
+@users_app.command("tokens")
+def users_tokens(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """List a user's API tokens: id, label, created, expires, last used, state (never the secrets)."""
+    from review.runner import open_accounts
+
+    accounts = open_accounts(_settings())
+    if accounts.user_named(name) is None:
+        _fail(f"no user {name!r}")
+        return
+
+    def when(epoch: float | None) -> str:
+        return "-" if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+    for token in accounts.tokens(name):
+        state = "revoked" if token.revoked else "active"
+        typer.echo(
+            f"{token.id}\t{token.name}\t{when(token.created_at)}\t{when(token.expires_at)}"
+            f"\t{when(token.last_used)}\t{state}"
+        )
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    token: Annotated[str, typer.Argument(help="The token's id (from `customs users tokens`) or the token")],
+) -> None:
+    """Revoke one API token; the user's other tokens and sessions keep working."""
+    from review.errors import ReviewError
+    from review.runner import open_accounts
+
+    try:
+        revoked = open_accounts(_settings()).revoke_token(token)
+    except ReviewError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"revoked token {revoked.id} ({revoked.name}) of {revoked.user}")
 
 
 @users_app.command("disable")

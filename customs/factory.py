@@ -36,7 +36,7 @@ def build_inspector(settings: Settings, policy: Policy | None = None) -> Inspect
     active = policy or load_policy(settings.policy)
     shadow = ShadowTally(load_policy(settings.shadow_policy)) if settings.shadow_policy else None
     candidates = (active, shadow.policy) if shadow else (active,)
-    classifier = Classifier(threshold=classifier_threshold(settings, *candidates))
+    classifier = Classifier(threshold=classifier_threshold(settings, *candidates), ner=settings.ner)
     return Inspector(
         classifier,
         build_codec(settings),

@@ -113,7 +113,8 @@ class Inspector:
             return self._verdict(decision, value, (), digest, origin, exc.detail, started=started)
         try:
             classify_started = time.perf_counter()
-            findings = self.classifier.classify(decoded.record, decoded.fields)
+            ner = policy.ner_for(flow.source, flow.destination, flow.purpose)
+            findings = self.classifier.classify(decoded.record, decoded.fields, ner=ner)
             classify_seconds = time.perf_counter() - classify_started
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     max_record_bytes: int = Field(262_144, ge=1, description="Larger records are quarantined")
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
     score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
+    ner: bool = Field(
+        True,
+        description="Run the statistical NER model (LAC) on free text; false: rules only, model never loaded",
+    )
     stream_engine: Literal["aiokafka", "faust"] = Field(
         "aiokafka",
         description="Worker engine: aiokafka (one transaction per partition per batch) or faust (an agent)",

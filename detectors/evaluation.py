@@ -255,14 +255,14 @@ def format_report(report: Report, show_misses: int = 0) -> str:
     return "\n".join(lines)
 
 
-def run_eval(count: int = 2000, seed: int = 0, labels: Path | None = None) -> Report:
+def run_eval(count: int = 2000, seed: int = 0, labels: Path | None = None, ner: bool = True) -> Report:
     """The ``customs eval`` command: score a fresh classifier on ``labelled_corpus(count, seed)``, or on
-    the labelled records of the file ``labels`` (see :mod:`load.labelled`)."""
+    the labelled records of the file ``labels`` (see :mod:`load.labelled`); ``ner``: with the NER model."""
     from detectors.classify import Classifier
     from load.labelled import read_labelled
 
     corpus = read_labelled(labels) if labels is not None else labelled_corpus(count, seed)
-    return evaluate(Classifier(), corpus)
+    return evaluate(Classifier(ner=ner), corpus)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

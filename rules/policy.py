@@ -52,6 +52,8 @@ class Flow(_Model):
     categories: tuple[Category, ...]
     impact_assessment: bool = False
     consent_for_sensitive: bool = False
+    # Whether the statistical NER model reads this flow's free text; unset: the policy's ``ner``.
+    ner: bool | None = None
 
 
 class OperatorSpec(_Model):
@@ -108,6 +110,9 @@ class Policy(_Model):
     low_confidence_action: Literal["quarantine", "ignore"] = "ignore"
     default_action: Literal["allow", "mask", "quarantine"] = "quarantine"
     default_operator: OperatorSpec = OperatorSpec(name="type_tag")
+    # Whether the statistical NER model reads free text (names and addresses the rules miss); a flow's
+    # own ``ner`` overrides it. Off: the rules alone (e.g. for flows of structured records only).
+    ner: bool = True
     organisations: dict[str, Organisation] = Field(default_factory=dict)
     flows: tuple[Flow, ...] = ()
     rules: tuple[Rule, ...] = ()
@@ -127,6 +132,11 @@ class Policy(_Model):
                 if flow_id not in flow_ids:
                     raise ValueError(f"rules.{index}.flows: unknown flow {flow_id!r}")
         return self
+
+    def ner_for(self, source: str | None, destination: str | None, purpose: str | None) -> bool:
+        """Whether the NER model reads the records of this flow (the flow's ``ner``, else the policy's)."""
+        flow = self.find_flow(source, destination, purpose)
+        return self.ner if flow is None or flow.ner is None else flow.ner
 
     def find_flow(self, source: str | None, destination: str | None, purpose: str | None) -> Flow | None:
         for flow in self.flows:

@@ -106,6 +106,8 @@ class GbaRecognizer(PatternRecognizer):
     NEGATIVE_CONTEXT: ClassVar[tuple[str, ...]] = ()
     # A text without a match for TRIGGER cannot hold this entity (None: always analyse).
     TRIGGER: ClassVar[re.Pattern[str] | None] = None
+    # Whether this recognizer reads the statistical NER model (left out when the model is switched off).
+    MODEL: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__(

@@ -1,0 +1,201 @@
+"""From the model's tagged words to findings: names and address-grade locations, with the lexicons' vetoes.
+
+Pure functions over :class:`~detectors.ner.model.Word` lists; the recognizers in
+``detectors/recognizers/ner_person.py`` and ``ner_location.py`` call them.
+
+* **Where the model runs**: running text, never identifier-shaped, code or short enumerated values
+  (:func:`is_running_text`).
+* **Names**: a ``PER`` word of two or more characters with a Han character, unless a lexicon says it is
+  not a person: a herb or TCM term (何首烏), Cantonese pronouns and particles (佢哋喺度), a zodiac sign, an
+  everyday word, or a word with digits.
+* **Addresses**: a run of place words (``LOC``, or an ``ORG`` that ends like a place: 惠州市) with the
+  numbered parts after it (94号, 小区, 18栋, 三期, b座, 1502室) is an address only when it is
+  *address-grade*: it holds a number with a house, building, floor or room unit. A city or district alone
+  (北京市海淀区) is not personal data and is not flagged.
+* ``ORG`` words are never findings; they are returned as context (:func:`organisation_spans`), so that a
+  name rule's match inside an organisation (周大福 in 周大福珠宝) can be dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from detectors.lexicon.common_words import COMMON_WORDS
+from detectors.lexicon.places import ORGANISATION_SUFFIXES, PLACES
+from detectors.lexicon.tcm import HERBS, TCM_TERMS
+from detectors.lexicon.wordlist import trie_regex
+from detectors.ner.model import Word
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+# What the model recognizers need before they run: a Han character (the classifier searches it once).
+HAN_TRIGGER = _HAN_CHAR
+# Running text: at least this many Han characters, not counting a value that is just a short name or label.
+MIN_HAN = 4
+# Cantonese pronouns and particles the model takes for names (佢哋喺度 as PER).
+CANTONESE = frozenset("佢哋喺嘅咗啲冇唔嘢咁咩乜嚟俾畀睇㗎啩囉喎嘞咪噉嗰呢度緊")
+ZODIAC = frozenset(
+    [
+        "白羊座",
+        "金牛座",
+        "双子座",
+        "雙子座",
+        "巨蟹座",
+        "狮子座",
+        "獅子座",
+        "处女座",
+        "處女座",
+        "天秤座",
+        "天蝎座",
+        "天蠍座",
+        "射手座",
+        "摩羯座",
+        "水瓶座",
+        "双鱼座",
+        "雙魚座",
+    ]
+)
+_DIGIT = re.compile(r"[0-9０-９]")
+# A house, building, floor, room or lot number: a number (Arabic, full-width or Chinese) and its unit.
+_NUMBERED = re.compile(
+    r"(?:[0-9０-９]+|[一二三四五六七八九十百零〇两兩]+)\s*[-－]?\s*"
+    r"(?:号|號|栋|棟|幢|座|室|楼|樓|层|層|弄|巷|排|组|組|期|街|单元|單元|F|f)"
+    r"|[A-Za-zＡ-Ｚ]\s*座|[0-9]+\s*/\s*F"
+)
+_PLACE_END = tuple("省市区區县縣镇鎮乡鄉村")
+# Words that continue an address after its place words (a numbered part, an estate or building word).
+_ADDRESS_PART = re.compile(
+    r"^(?:[0-9０-９A-Za-zＡ-Ｚ一二三四五六七八九十百零〇两兩\-－#]+"
+    r"(?:号|號|栋|棟|幢|座|室|楼|樓|层|層|弄|巷|排|组|組|期|单元|單元|户|戶)?"
+    r"|小区|小區|社区|社區|新村|花园|花園|大厦|大廈|公寓|苑|庭|阁|閣|村|组|組|号|號|栋|棟|幢|座|室|楼|樓|层|層"
+    r"|单元|單元|户|戶|期|之)$"
+)
+# Formulas and patent medicines end so (a name almost never does).
+_FORMULA_ENDS = tuple("散汤湯丸饮飲膏")
+_BRACKETED = re.compile(r"[（(][^（）()]{1,8}[)）]")
+_ORGANISATION_WORDS = (
+    *(w for w in ORGANISATION_SUFFIXES if len(w) >= 2),
+    *("有限", "药业", "藥業", "药厂", "藥廠", "集团", "集團"),
+)
+_HERB_WORDS = sorted(HERBS | TCM_TERMS, key=len, reverse=True)
+_HERB_REACH = max(map(len, _HERB_WORDS))
+_HERB_RE = re.compile(trie_regex(_HERB_WORDS))
+PERSON_SCORE = 0.75
+ADDRESS_SCORE = 0.7
+
+
+def han_count(text: str) -> int:
+    return len(_HAN_CHAR.findall(text))
+
+
+def is_running_text(text: str) -> bool:
+    """Whether the model should read ``text``: enough Han characters to be words in a sentence."""
+    if len(text) < MIN_HAN:
+        return False
+    return han_count(text) >= MIN_HAN
+
+
+def needs_model(text: str, found: Sequence[tuple[int, int, float, str]]) -> bool:
+    """Whether the model should read ``text`` after the rules found ``found`` in it: it is running text,
+    and at least ``MIN_HAN`` of its Han characters lie outside what the rules found (a value the rules
+    explain whole — a name, an address, a diagnosis, a prescription — needs no second reading)."""
+    if not is_running_text(text):
+        return False
+    if not found:
+        return True
+    covered = [False] * len(text)
+    for start, end, _, _ in found:
+        covered[start:end] = [True] * (end - start)
+    outside = 0
+    for index, char in enumerate(text):
+        if not covered[index] and _HAN_CHAR.match(char):
+            outside += 1
+            if outside >= MIN_HAN:
+                return True
+    return False
+
+
+def is_person(word: str) -> bool:
+    """Whether a ``PER`` word from the model may stand as a name on its own (the lexicons' vetoes)."""
+    if len(word) < 2 or _HAN_CHAR.search(word) is None or _DIGIT.search(word):
+        return False
+    if word in HERBS or word in TCM_TERMS or word in ZODIAC or word in COMMON_WORDS or word in PLACES:
+        return False
+    if len(word) >= 3 and word.endswith(_FORMULA_ENDS):
+        return False  # 荆防败毒散, 陈李济保济丸: a formula or a patent medicine
+    return not any(char in CANTONESE for char in word)
+
+
+def _names_an_organisation(text: str, end: int) -> bool:
+    """Whether an organisation word follows ``end``, perhaps after a bracketed place (余仁生（香港）有限公司)."""
+    match = _BRACKETED.match(text, end)
+    rest = text[match.end() if match else end : end + 16]
+    return rest.startswith(_ORGANISATION_WORDS)
+
+
+def _in_herb(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` overlaps a herb or TCM term written around it (王不 of 王不留行)."""
+    window_start = max(0, start - _HERB_REACH)
+    return any(
+        m.start() < end and start < m.end()
+        for m in _HERB_RE.finditer(text, window_start, min(len(text), end + _HERB_REACH))
+    )
+
+
+def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float]]:
+    """Names the model found in ``text`` that no lexicon vetoes."""
+    return [
+        (word.start, word.end, PERSON_SCORE)
+        for word in words
+        if word.tag == "PER"
+        and is_person(text[word.start : word.end])
+        and not _names_an_organisation(text, word.end)
+        and not _in_herb(text, word.start, word.end)
+    ]
+
+
+def organisation_spans(words: Sequence[Word]) -> list[tuple[int, int]]:
+    return [(word.start, word.end) for word in words if word.tag == "ORG"]
+
+
+def _is_place(text: str, word: Word) -> bool:
+    if word.tag == "LOC":
+        return True
+    return word.tag == "ORG" and text[word.start : word.end].endswith(_PLACE_END)
+
+
+def _continues(text: str, word: Word) -> bool:
+    part = text[word.start : word.end].strip()
+    return bool(part) and _ADDRESS_PART.match(part) is not None
+
+
+def address_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float]]:
+    """Address-grade runs of place words and the numbered parts after them."""
+    found: list[tuple[int, int, float]] = []
+    index, count = 0, len(words)
+    while index < count:
+        if not _is_place(text, words[index]):
+            index += 1
+            continue
+        first = last = index
+        index += 1
+        while index < count:
+            word = words[index]
+            if _is_place(text, word) or _continues(text, word):
+                last = index
+                index += 1
+            elif (
+                index + 1 < count
+                and word.end - word.start <= 2
+                and word.tag not in {"w", "PER", "v", "p"}
+                and _is_place(text, words[index + 1])
+            ):
+                last = index + 1  # one short word between two place words (高新 南七道12号)
+                index += 2
+            else:
+                break
+        start, end = words[first].start, words[last].end
+        if _NUMBERED.search(text, start, end):
+            found.append((start, end, ADDRESS_SCORE))
+    return found
