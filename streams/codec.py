@@ -2,13 +2,24 @@
 
 Avro values start with magic byte 0 and a 4-byte big-endian schema id; the id is looked up in
 ``schemas/ids.yaml`` (no external registry needed). Anything that cannot be decoded raises
-``DecodeError`` with a short, value-free detail.
+``DecodeError`` with a short, value-free detail: decoding is total, no other exception leaves ``decode``.
+
+JSON is read strictly, so that what the gateway forwards is exactly what it inspected: another parser
+must not see a different record in the same bytes. Refused, each with a detail that starts with a code:
+``duplicate_key`` (a key twice in one object: most parsers keep the last, some the first),
+``non_standard_number`` (``NaN``, ``Infinity``, ``-Infinity``, or a number beyond a double's range),
+``invalid_unicode`` (a ``\\uD800``-style escape of a lone surrogate, in a value or a key) and
+``number_too_long`` (an integer of more than ``MAX_INT_DIGITS`` digits). Avro must be in its canonical
+binary encoding (one encoding per record: no duplicate map keys), and its strings cannot hold lone
+surrogates (they are not UTF-8, so fastavro refuses them).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
+import re
 import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,12 +31,18 @@ import yaml
 from detectors.walker import Field, JsonValue, walk
 
 MAGIC = 0
-# ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, with one encoder for every value.
-_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Integers longer than this are refused (``number_too_long``): Python's own default conversion limit
+# (``sys.get_int_max_str_digits``), stated here so that the decoder does not depend on the interpreter's.
+MAX_INT_DIGITS = 4300
+# ``json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)``, one encoder for all.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def compact_json(value: JsonValue) -> bytes:
-    """``value`` as compact UTF-8 JSON, non-ASCII kept: JSON records as they are published, audit events."""
+    """``value`` as compact UTF-8 JSON, non-ASCII kept: JSON records as they are published, audit events.
+
+    Standard JSON only: NaN or Infinity raise ``ValueError`` and a lone surrogate ``UnicodeEncodeError``,
+    never written out."""
     return _COMPACT_JSON.encode(value).encode("utf-8")
 
 
@@ -47,6 +64,75 @@ class Decoded:
     schema_id: int | None = None
     # The record's string fields, walked while measuring its depth (None: not walked).
     fields: tuple[Field, ...] | None = field(default=None, compare=False, repr=False)
+
+
+# An escape of a surrogate code point; a pair of them is one character, a lone one is not Unicode.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _object(pairs: list[tuple[str, JsonValue]]) -> dict[str, JsonValue]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        repeated = len(pairs) - len(record)
+        raise DecodeError(f"duplicate_key: {repeated} repeated key(s) in one object of {len(pairs)} keys")
+    return record
+
+
+def _constant(name: str) -> float:
+    raise DecodeError(f"non_standard_number: {name} is not JSON")  # one of NaN, Infinity, -Infinity
+
+
+def _float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise DecodeError("non_standard_number: a number beyond the range of a double")
+    return number
+
+
+def _int(text: str) -> int:
+    digits = len(text) - (text[0] == "-")
+    if digits > MAX_INT_DIGITS:
+        raise DecodeError(f"number_too_long: an integer of {digits} digits, limit {MAX_INT_DIGITS}")
+    try:
+        return int(text)
+    except ValueError:  # an interpreter whose limit is lower than ours
+        raise DecodeError(f"number_too_long: an integer of {digits} digits") from None
+
+
+_STRICT_JSON = json.JSONDecoder(
+    object_pairs_hook=_object, parse_float=_float, parse_int=_int, parse_constant=_constant
+)
+
+
+def _has_lone_surrogate(value: JsonValue) -> bool:
+    """Whether a string or key anywhere in ``value`` holds a surrogate (one the JSON decoder did not pair)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if _SURROGATE.search(key):
+                    return True
+                stack.append(child)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def strict_json(text: str) -> JsonValue:
+    """``text`` parsed as strict JSON (see the module docstring); raises ``DecodeError``."""
+    try:
+        value = _STRICT_JSON.decode(text)
+    except json.JSONDecodeError as exc:
+        raise DecodeError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    # A lone surrogate can only come from an escape (UTF-8 cannot encode one): look only then.
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        raise DecodeError("invalid_unicode: a \\u escape of a lone surrogate, which is not a character")
+    return value
 
 
 class SchemaStore:
@@ -77,6 +163,17 @@ class Codec:
         self.max_depth = max_depth
 
     def decode(self, raw: bytes | None) -> Decoded:
+        """The record in ``raw``; raises ``DecodeError``, and nothing else, when there is none."""
+        try:
+            return self._decode(raw)
+        except DecodeError:
+            raise
+        except RecursionError:
+            raise DecodeError(f"too deeply nested: more than {self.max_depth} levels") from None
+        except Exception as exc:  # decoding is total: whatever else fails is this record's error
+            raise DecodeError(f"undecodable: {type(exc).__name__}") from None
+
+    def _decode(self, raw: bytes | None) -> Decoded:
         if raw is None or len(raw) == 0:
             raise DecodeError("empty value")
         if len(raw) > self.max_bytes:
@@ -95,11 +192,9 @@ class Codec:
         except UnicodeDecodeError as exc:
             raise DecodeError(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
         try:
-            return json.loads(text)
+            return strict_json(text)
         except RecursionError:
             raise DecodeError(f"too deeply nested: more than {self.max_depth} levels") from None
-        except json.JSONDecodeError as exc:
-            raise DecodeError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
 
     def _decode_avro(self, raw: bytes) -> Decoded:
         if len(raw) < HEADER.size:
@@ -115,6 +210,12 @@ class Codec:
             raise DecodeError(f"bad Avro: {type(exc).__name__} for schema id {schema_id}") from None
         if buffer.tell() != len(raw) - HEADER.size:
             raise DecodeError(f"bad Avro: trailing bytes after a schema {schema_id} record")
+        if encode_avro(record, schema_id, schema) != raw:
+            # Another reader could see another record in these bytes (a map key twice: which one wins?).
+            raise DecodeError(
+                f"bad Avro: not the canonical encoding of a schema {schema_id} record"
+                " (a duplicate map key, or a redundant encoding)"
+            )
         return Decoded(record, "avro", schema_id)
 
     def encode(self, record: JsonValue, like: Decoded) -> bytes:

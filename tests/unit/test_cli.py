@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -103,3 +104,88 @@ def test_console_script_is_installed_and_documents_itself() -> None:
     result = subprocess.run([str(customs), "--help"], capture_output=True, text=True, timeout=60, check=True)
     for command in ("detect", "scan", "worker", "topics", "demo", "policy"):
         assert command in result.stdout
+
+
+def _hostile_lines() -> list[bytes]:
+    """Lines that once stopped ``scan``/``detect`` or slipped past them; each must end as a decode error."""
+    from streams.codec import encode_avro
+    from tests.unit.test_codec import BANK, SCHEMAS
+
+    schema_id = SCHEMAS.id_of("bank_credit")
+    return [
+        b'{"id": "big", "n": ' + b"9" * 5000 + b"}",  # ValueError: Exceeds the limit (4300 digits)
+        f'{{"id": "dup", "note": "身份证{ID}", "note": "无"}}'.encode(),  # only the last was classified
+        b'{"id": "\\ud800", "note": "x"}',  # a lone surrogate id: UnicodeEncodeError on output
+        b'{"id": "k", "\\udfff": "x"}',
+        b'{"id": "nan", "score": NaN}',
+        encode_avro(BANK, schema_id, SCHEMAS.get(schema_id)),  # Avro in a JSON Lines file: was written raw
+    ]
+
+
+HOSTILE_DETAILS = (
+    "number_too_long",
+    "duplicate_key",
+    "invalid_unicode",
+    "invalid_unicode",
+    "non_standard_number",
+    "not JSON: an Avro-framed value",
+)
+
+
+def test_detect_reports_hostile_lines_and_goes_on(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join([*_hostile_lines(), b'{"id": "last"}']) + b"\n")
+    result = runner.invoke(app, ["detect", str(source)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["id"] for row in rows] == [None] * len(HOSTILE_DETAILS) + ["last"]
+    for row, detail in zip(rows, HOSTILE_DETAILS, strict=False):
+        assert row["error"].startswith(detail) and row["findings"] == []
+
+
+@pytest.mark.parametrize("preset", ["mask-all", "gba-default"])
+def test_scan_quarantines_hostile_lines_with_their_bytes(tmp_path: Path, preset: str) -> None:
+    hostile = _hostile_lines()
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join([*hostile, b'{"id": "last"}']) + b"\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), "--policy", preset])
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(line) for line in (out / "decisions.jsonl").read_text().splitlines()]
+    assert [d["line"] for d in decisions] == list(range(1, len(hostile) + 2))
+    for decision, detail in zip(decisions, HOSTILE_DETAILS, strict=False):
+        assert decision["reasons"] == ["decode_error"] and decision["detail"].startswith(detail)
+        assert decision["id"] is None
+    quarantined = (out / "quarantine.jsonl").read_text().splitlines()[: len(hostile)]
+    held = [json.loads(line)["undecodable"] for line in quarantined]
+    assert [base64.b64decode(row["value_base64"]) for row in held] == hostile
+    for name in ("allow", "mask"):
+        text = (out / f"{name}.jsonl").read_bytes()
+        assert ID.encode() not in text and b"\x00" not in text
+        assert all(json.loads(line)["id"] == "last" for line in text.splitlines())
+
+
+def test_scan_streams_an_oversize_line_without_holding_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line over the size limit is read and copied in bounded chunks, never whole; none of it is lost."""
+    import customs.offline as offline
+
+    monkeypatch.setenv("CUSTOMS_MAX_RECORD_BYTES", "64")
+    monkeypatch.setattr(offline, "CHUNK", 30)
+    huge = b'{"id": "huge", "note": "' + "数据".encode() * 20_000 + b'"}'
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "a"}\r\n' + huge + b"\r\n" + b'{"id": "b"}\n' + huge)
+    pieces = [
+        [len(line.raw), *(len(chunk) for chunk in line.rest or ())] for line in offline.lines(source, 64)
+    ]
+    assert len(pieces) == 4 and max(max(sizes) for sizes in pieces) <= 66
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), "--policy", "mask-all"])
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(line) for line in (out / "decisions.jsonl").read_text().splitlines()]
+    assert [d["id"] for d in decisions] == ["a", None, "b", None]
+    assert decisions[1]["detail"] == f"too large: {len(huge)} bytes, limit 64"
+    held = [json.loads(line)["undecodable"] for line in (out / "quarantine.jsonl").read_text().splitlines()]
+    assert [base64.b64decode(row["value_base64"]) for row in held] == [huge, huge]
+    assert [row["line"] for row in held] == [2, 4]

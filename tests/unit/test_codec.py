@@ -8,7 +8,7 @@ import struct
 import pytest
 
 from customs.settings import REPO_ROOT, Settings
-from streams.codec import Codec, DecodeError, SchemaStore, encode_avro
+from streams.codec import Codec, DecodeError, SchemaStore, compact_json, encode_avro
 from streams.peek import display_codec, readable
 
 SCHEMAS = SchemaStore(REPO_ROOT / "schemas")
@@ -98,3 +98,107 @@ def test_operators_see_records_as_json(raw: bytes, shown: str | None) -> None:
     """``customs peek`` and the demo's latest masked record: Avro decoded to JSON, never raw bytes."""
     codec = display_codec(Settings())
     assert readable(codec, raw) == (shown or json.dumps(BANK, ensure_ascii=False))
+
+
+SECRET_KEY = "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b'{"id": "a", "phone": "13812345678", "phone": "none"}', "duplicate_key"),
+        (b'{"a": [{"b": {"x": 1, "x": 1}}]}', "duplicate_key"),
+        (f'{{"{SECRET_KEY}": 1, "{SECRET_KEY}": 2}}'.encode(), "duplicate_key"),
+        (b'{"a": NaN}', "non_standard_number"),
+        (b'{"a": [Infinity]}', "non_standard_number"),
+        (b'{"a": {"b": -Infinity}}', "non_standard_number"),
+        (b'{"a": 1e400}', "non_standard_number"),
+        (b'{"a": -1.5e999}', "non_standard_number"),
+        (b'{"id": "\\ud800"}', "invalid_unicode"),
+        (b'{"a": ["x\\uDFFFy"]}', "invalid_unicode"),
+        (b'{"\\udc00": 1}', "invalid_unicode"),
+        (b'{"a": {"b\\ud83d": "c"}}', "invalid_unicode"),
+        (b'{"a": "\\ude00\\ud83d"}', "invalid_unicode"),  # low before high: two lone halves
+        (b'{"a": ' + b"9" * 4301 + b"}", "number_too_long"),
+        (b'{"a": [-' + b"1" * 5000 + b"]}", "number_too_long"),
+        (b'{"a": ' + b"7" * 100_000 + b"}", "number_too_long"),
+    ],
+)
+def test_strict_json_refuses_what_parsers_read_differently(raw: bytes, code: str) -> None:
+    """Duplicate keys, NaN/Infinity, lone surrogates and integers too long to convert: each a
+    ``decode_error`` with a machine-readable code, never another exception, never the value or the key."""
+    codec = Codec(SCHEMAS, max_bytes=200_000, max_depth=8)
+    with pytest.raises(DecodeError) as caught:
+        codec.decode(raw)
+    assert caught.value.detail.startswith(f"{code}: "), caught.value.detail
+    for secret in (SECRET_KEY, "13812345678", "phone"):
+        assert secret not in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("raw", "record"),
+    [
+        (b'{"a": "\\ud83d\\ude00"}', {"a": "\U0001f600"}),  # a surrogate pair is one character
+        (b'{"a": "\\\\ud800"}', {"a": "\\ud800"}),  # an escaped backslash, then text
+        (b'{"a": ' + b"9" * 4300 + b"}", {"a": int("9" * 4300)}),
+        (b'{"a": -' + b"9" * 4300 + b"}", {"a": -int("9" * 4300)}),
+        (b'{"a": 1.5e300, "b": -0.0}', {"a": 1.5e300, "b": -0.0}),
+        (b'{"a": {"x": 1}, "b": {"x": 1}}', {"a": {"x": 1}, "b": {"x": 1}}),  # same key, two objects
+    ],
+)
+def test_strict_json_keeps_what_is_standard(raw: bytes, record: object) -> None:
+    assert Codec(SCHEMAS, max_bytes=20_000, max_depth=8).decode(raw).record == record
+
+
+def test_any_failure_while_decoding_is_a_decode_error(codec: Codec, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("streams.codec.walk", broken)
+    with pytest.raises(DecodeError) as caught:
+        codec.decode(b'{"a": 1}')
+    assert caught.value.detail == "undecodable: ValueError"
+
+
+def test_avro_strings_cannot_hold_lone_surrogates(codec: Codec) -> None:
+    """A surrogate encoded as if it were UTF-8 (CESU-8, "\\xed\\xa0\\x80") is not UTF-8: refused."""
+    schema_id = SCHEMAS.id_of("bank_credit")
+    raw = encode_avro({**BANK, "remarks": "ok"}, schema_id, SCHEMAS.get(schema_id))
+    forged = raw.replace(b"\x04ok", b"\x06\xed\xa0\x80")
+    assert forged != raw
+    with pytest.raises(DecodeError, match=r"^bad Avro"):
+        codec.decode(forged)
+
+
+def test_avro_with_a_duplicate_map_key_is_refused(codec: Codec) -> None:
+    """Avro maps are pairs on the wire: a key twice lets the inspected and the forwarded record differ."""
+    schema_id = SCHEMAS.id_of("audit_event")
+    event = {
+        "type": "decision",
+        "decision": "mask",
+        "reasons": [],
+        "rules": [],
+        "policy_version": "v",
+        "flow": None,
+        "detail": None,
+        "origin": {"topic": "t", "partition": 0, "offset": 1},
+        "timestamp_ms": None,
+        "source": None,
+        "destination": None,
+        "purpose": None,
+        "entities": {"PHONE": 1, "EMAIL": 2},
+        "digest_in": "x",
+        "digest_out": "y",
+    }
+    raw = encode_avro(event, schema_id, SCHEMAS.get(schema_id))
+    assert codec.decode(raw).record == event
+    with pytest.raises(DecodeError, match=r"^bad Avro: not the canonical encoding"):
+        codec.decode(raw.replace(b"EMAIL", b"PHONE"))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_compact_json_never_writes_non_standard_numbers(value: float) -> None:
+    with pytest.raises(ValueError):
+        compact_json({"a": value})
+    with pytest.raises(UnicodeEncodeError):
+        compact_json({"a": "\ud800"})
