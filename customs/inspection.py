@@ -72,12 +72,14 @@ class Verdict:
 
 
 def flow_context(headers: dict[str, str], record_date: date) -> FlowContext:
+    """The flow of a record from its headers (``h.as_text``): a malformed source, destination or purpose
+    reads as ``h.INVALID`` (no flow has it), an unclear ``customs-important-data`` as important."""
     return FlowContext(
-        source=headers.get(h.SOURCE),
-        destination=headers.get(h.DESTINATION),
-        purpose=headers.get(h.PURPOSE),
+        source=h.flow_value(headers.get(h.SOURCE)),
+        destination=h.flow_value(headers.get(h.DESTINATION)),
+        purpose=h.flow_value(headers.get(h.PURPOSE)),
         record_date=record_date,
-        important_data=headers.get(h.IMPORTANT_DATA, "").strip().lower() in {"true", "1", "yes"},
+        important_data=h.important_data(headers.get(h.IMPORTANT_DATA)),
     )
 
 

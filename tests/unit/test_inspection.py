@@ -111,3 +111,60 @@ def test_audit_and_masked_json_are_what_json_dumps_writes(inspector: Inspector) 
         if sample.record is not None:
             decoded = inspector.codec.decode(sample.payload())
             assert inspector.codec.encode(sample.record, decoded) == compact(sample.record)
+
+
+def _important(*values: bytes) -> bool:
+    headers = [(h.IMPORTANT_DATA, value) for value in values]
+    return flow_context(h.as_text([*RESEARCH.items(), *headers]), date(2026, 5, 1)).important_data
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"true", b"1", b"yes", b"y", b"on", "是".encode(), b"TRUE ", b"maybe", b"", b"\xff", b"fals\xe9"],
+)
+def test_important_data_fails_closed(value: bytes) -> None:
+    """Anything but an absent header or a clear no marks important data: undecodable bytes included."""
+    assert _important(value)
+
+
+@pytest.mark.parametrize("value", [b"false", b"0", b"no", b"off", "否".encode(), b" False ", b"OFF"])
+def test_only_a_clear_no_is_not_important_data(value: bytes) -> None:
+    assert not _important(value)
+    assert not _important()
+
+
+def test_repeated_important_data_headers_that_disagree_mean_important() -> None:
+    assert _important(b"true", b"false") and _important(b"false", b"yes")
+    assert not _important(b"no", b"no")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(h.SOURCE, b"gz-tcm-hospital\x00")],
+        [(h.SOURCE, b"gz-tcm-\xffhospital")],
+        [(h.SOURCE, ("x" * 129).encode())],
+        [(h.SOURCE, "gz-tcm-hospital\u202e".encode())],  # a bidi override: not printable
+        [(h.SOURCE, b'gz-tcm-hospital\n{"forged": 1}')],
+        [(h.SOURCE, b"gz-tcm-hospital"), (h.SOURCE, b"sh-clinic")],  # which one?
+    ],
+)
+def test_malformed_flow_values_are_never_echoed(
+    inspector: Inspector, headers: list[tuple[str, bytes]]
+) -> None:
+    """A source that is not a short printable text holds the record (no flow) and reads as ``<invalid>``."""
+    flow = flow_context(
+        h.as_text([(h.DESTINATION, b"hku-tcm-lab"), (h.PURPOSE, b"clinical_research"), *headers]),
+        date(2026, 5, 1),
+    )
+    assert flow.source == h.INVALID
+    verdict = inspector.inspect(_record(), flow, ORIGIN)
+    assert verdict.decision.reasons == ("no_flow",)
+    event = json.loads(audit_bytes(verdict.audit_event(ORIGIN, flow)))
+    assert event["source"] == "<invalid>" and event["destination"] == "hku-tcm-lab"
+
+
+def test_a_flow_value_of_128_printable_characters_is_kept() -> None:
+    name = "港" * 128
+    flow = flow_context(h.as_text([(h.SOURCE, name.encode()), (h.PURPOSE, b"")]), date(2026, 5, 1))
+    assert flow.source == name and flow.purpose is None and flow.destination is None
