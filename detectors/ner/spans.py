@@ -71,6 +71,12 @@ _ADDRESS_PART = re.compile(
     r"|小区|小區|社区|社區|新村|花园|花園|大厦|大廈|公寓|苑|庭|阁|閣|村|组|組|号|號|栋|棟|幢|座|室|楼|樓|层|層"
     r"|单元|單元|户|戶|期|之)$"
 )
+# Function words and measure words that no name is made of (卢两国, 童办实, 席上用 are words the model
+# glued together); kept short: transliterated and given names use many characters (科, 得, 更, 国, 无).
+_NEVER_IN_NAMES = frozenset(
+    "的了是在与與及或也都又还還就把被让讓给給对對从從往到这這那哪么麼吗嗎呢吧啊呀哦嘛个個们們些每各该該某此"
+    "没沒很较較最需须須着著过過两兩万萬亿億"
+)
 # Formulas and patent medicines end so (a name almost never does).
 _FORMULA_ENDS = tuple("散汤湯丸饮飲膏")
 _BRACKETED = re.compile(r"[（(][^（）()]{1,8}[)）]")
@@ -124,11 +130,14 @@ def is_person(word: str) -> bool:
         return False
     if len(word) >= 3 and word.endswith(_FORMULA_ENDS):
         return False  # 荆防败毒散, 陈李济保济丸: a formula or a patent medicine
-    return not any(char in CANTONESE for char in word)
+    if any(char in CANTONESE for char in word) or any(char in _NEVER_IN_NAMES for char in word[1:]):
+        return False  # 佢哋喺度; 卢两国, 童工作, 席上用: a word no name is made of
+    # 安安静静: a reduplicated adjective
+    return not (len(word) == 4 and word[0] == word[1] and word[2] == word[3])
 
 
 def _names_an_organisation(text: str, end: int) -> bool:
-    """Whether an organisation word follows ``end``, perhaps after a bracketed place (余仁生（香港）有限公司)."""
+    """Whether an organisation word follows ``end``, perhaps after a place: 余仁生（香港）有限公司."""
     match = _BRACKETED.match(text, end)
     rest = text[match.end() if match else end : end + 16]
     return rest.startswith(_ORGANISATION_WORDS)
