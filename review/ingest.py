@@ -1,4 +1,10 @@
-"""The quarantine topic into the review store: one held row per origin record, payload encrypted."""
+"""The quarantine topic into the review store: one held row per origin record, payload encrypted.
+
+Every record is stored, whatever it holds: a record that could stop the ingest would stall its
+partition for good (it is retried after every failure). So the record's id and the header texts are
+stored with what a database may refuse (NUL, other control characters, lone surrogates) escaped, and
+a record the analysis fails on is held with the failure as its detail.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from review.analysis import Analyst, record_date
+from review.analysis import Analysis, Analyst, record_date
 from review.store import NewHeld, Store
 from review.vault import Vault
 from streams import headers as h
@@ -14,6 +20,7 @@ from streams import headers as h
 log = logging.getLogger("customs.review.ingest")
 
 MAX_REF = 128
+MAX_TEXT = 1024  # characters of a header text kept (policy version, digest, detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +37,43 @@ class Quarantined:
 
 
 def _int(text: str | None, default: int) -> int:
+    """A partition or offset header: ``default`` unless it is an integer a database column holds."""
+    if text is None or not 0 < len(text) <= 19:
+        return default
     try:
-        return int(text) if text is not None else default
+        value = int(text)
     except ValueError:
         return default
+    return value if 0 <= value < 2**63 else default
 
 
 def _split(text: str | None) -> tuple[str, ...]:
-    return tuple(part for part in (text or "").split(",") if part)
+    return tuple(part for part in (printable(text) or "").split(",") if part)
+
+
+def _escape(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def printable(text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """``text`` cut to ``limit`` characters, each one that is not printable (NUL, control characters, a
+    lone surrogate) written as a ``\\uXXXX`` escape: text any database stores and any page shows."""
+    if text is None:
+        return None
+    if not text.isprintable():
+        text = "".join(_escape(char) for char in text[:limit])
+    return text[:limit]
+
+
+def record_ref(record: object) -> str | None:
+    """The record's own ``id`` (a string or an integer), for search; None without one."""
+    raw = record.get("id") if isinstance(record, dict) else None
+    if isinstance(raw, str | int) and not isinstance(raw, bool):
+        return printable(raw if isinstance(raw, str) else str(raw), MAX_REF)
+    return None
 
 
 class Ingest:
@@ -48,14 +84,14 @@ class Ingest:
 
     def to_held(self, message: Quarantined) -> NewHeld:
         headers = h.as_text(message.headers)
-        analysis = self.analyst.analyse(message.value, record_date(message.timestamp_ms))
-        ref = None
-        if analysis.decoded is not None and isinstance(analysis.decoded.record, dict):
-            raw_ref = analysis.decoded.record.get("id")
-            if isinstance(raw_ref, str | int) and not isinstance(raw_ref, bool):
-                ref = str(raw_ref)[:MAX_REF]
+        try:
+            analysis = self.analyst.analyse(message.value, record_date(message.timestamp_ms))
+        except Exception as exc:  # a detector's bug costs this record its analysis, not its partition
+            log.warning("analysis failed on %s/%d@%d", message.topic, message.partition, message.offset)
+            analysis = Analysis(None, (), frozenset(), frozenset(), f"analysis failed: {type(exc).__name__}")
+        ref = record_ref(analysis.decoded.record) if analysis.decoded is not None else None
         # Without origin headers (not from the gateway) the quarantine position is the origin.
-        origin_topic = headers.get(h.ORIGIN_TOPIC) or message.topic
+        origin_topic = printable(headers.get(h.ORIGIN_TOPIC), MAX_REF) or message.topic
         has_origin = h.ORIGIN_TOPIC in headers
         sealed_headers = json.dumps([[k, v.hex()] for k, v in message.headers]).encode()
         return NewHeld(
@@ -69,18 +105,18 @@ class Ingest:
             quarantine_partition=message.partition,
             quarantine_offset=message.offset,
             record_ref=ref,
-            source=headers.get(h.SOURCE),
-            destination=headers.get(h.DESTINATION),
-            purpose=headers.get(h.PURPOSE),
+            source=h.flow_value(headers.get(h.SOURCE)),
+            destination=h.flow_value(headers.get(h.DESTINATION)),
+            purpose=h.flow_value(headers.get(h.PURPOSE)),
             reasons=_split(headers.get(h.REASONS)),
             rules=_split(headers.get(h.RULES)),
             entities=analysis.entities,
             categories=tuple(sorted(c.value for c in analysis.categories)),
             sensitive=analysis.sensitive,
             finding_count=len(analysis.findings),
-            policy_version=headers.get(h.POLICY_VERSION),
-            digest=headers.get(h.DIGEST),
-            detail=headers.get(h.DETAIL) or analysis.error,
+            policy_version=printable(headers.get(h.POLICY_VERSION)),
+            digest=printable(headers.get(h.DIGEST)),
+            detail=printable(headers.get(h.DETAIL) or analysis.error),
             format=analysis.format,
             held_at=(message.timestamp_ms / 1000) if message.timestamp_ms else self.store.clock(),
             key_enc=self.vault.seal(message.key) if message.key is not None else None,
