@@ -10,8 +10,9 @@ must not see a different record in the same bytes. Refused, each with a detail t
 ``non_standard_number`` (``NaN``, ``Infinity``, ``-Infinity``, or a number beyond a double's range),
 ``invalid_unicode`` (a ``\\uD800``-style escape of a lone surrogate, in a value or a key) and
 ``number_too_long`` (an integer of more than ``MAX_INT_DIGITS`` digits). Avro must be in its canonical
-binary encoding (one encoding per record: no duplicate map keys), and its strings cannot hold lone
-surrogates (they are not UTF-8, so fastavro refuses them).
+binary encoding (one encoding per record: no duplicate map keys), its floats finite
+(``non_standard_number``), and its strings cannot hold lone surrogates (they are not UTF-8, so fastavro
+refuses them).
 """
 
 from __future__ import annotations
@@ -105,6 +106,24 @@ _STRICT_JSON = json.JSONDecoder(
 )
 
 
+_FLOAT_TYPE = re.compile(r'"(?:float|double)"')
+
+
+def _has_non_finite(value: JsonValue) -> bool:
+    """Whether a float anywhere in ``value`` is NaN or infinite (Avro may hold them, JSON may not)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, float):
+            if not math.isfinite(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def _has_lone_surrogate(value: JsonValue) -> bool:
     """Whether a string or key anywhere in ``value`` holds a surrogate (one the JSON decoder did not pair)."""
     stack = [value]
@@ -143,11 +162,14 @@ class SchemaStore:
         mapping: dict[int, str] = yaml.safe_load((directory / "ids.yaml").read_text()) or {}
         self._schemas: dict[int, Any] = {}
         self._ids: dict[str, int] = {}
+        self.with_floats: set[int] = set()  # ids whose records may hold a float or double: NaN?
         named: dict[str, Any] = {}
         for schema_id, file_name in sorted(mapping.items()):
-            raw = json.loads((directory / file_name).read_text())
-            self._schemas[int(schema_id)] = fastavro.parse_schema(raw, named_schemas=named)
+            text = (directory / file_name).read_text()
+            self._schemas[int(schema_id)] = fastavro.parse_schema(json.loads(text), named_schemas=named)
             self._ids[Path(file_name).stem] = int(schema_id)
+            if _FLOAT_TYPE.search(text):
+                self.with_floats.add(int(schema_id))
 
     def get(self, schema_id: int) -> Any:
         return self._schemas.get(schema_id)
@@ -216,6 +238,9 @@ class Codec:
                 f"bad Avro: not the canonical encoding of a schema {schema_id} record"
                 " (a duplicate map key, or a redundant encoding)"
             )
+        if schema_id in self.schemas.with_floats and _has_non_finite(record):
+            # Valid Avro, but not JSON: whatever shows or writes the record as JSON could not.
+            raise DecodeError(f"non_standard_number: NaN or Infinity in a schema {schema_id} record")
         return Decoded(record, "avro", schema_id)
 
     def encode(self, record: JsonValue, like: Decoded) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,16 @@ def test_compact_json_never_writes_non_standard_numbers(value: float) -> None:
         compact_json({"a": value})
     with pytest.raises(UnicodeEncodeError):
         compact_json({"a": "\ud800"})
+
+
+def test_avro_floats_must_be_finite(tmp_path: Path) -> None:
+    """NaN and Infinity are valid Avro but not JSON, which operators and the review see records as."""
+    schema = {"type": "record", "name": "M", "fields": [{"name": "x", "type": ["null", "double"]}]}
+    (tmp_path / "m.avsc").write_text(json.dumps(schema))
+    (tmp_path / "ids.yaml").write_text("7: m.avsc\n")
+    store = SchemaStore(tmp_path)
+    codec = Codec(store, max_bytes=1000, max_depth=4)
+    assert codec.decode(encode_avro({"x": 1.5}, 7, store.get(7))).record == {"x": 1.5}
+    for value in (float("nan"), float("inf"), -float("inf")):
+        with pytest.raises(DecodeError, match=r"^non_standard_number: "):
+            codec.decode(encode_avro({"x": value}, 7, store.get(7)))
