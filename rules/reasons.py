@@ -42,8 +42,10 @@ class Reason(StrEnum):
     the policy's ``low_confidence_action``, is ``quarantine``. May come with ``rule_quarantine``."""
 
     DECODE_ERROR = "decode_error"
-    """Quarantine: the value could not be decoded (not UTF-8 JSON, bad Avro, too large, too deep);
-    ``customs-detail`` says why. The record is published unchanged."""
+    """Quarantine: the value could not be decoded (not UTF-8 JSON, bad Avro, too large, too deep), or
+    the strict decoder refused it; ``customs-detail`` says why, starting with a code for the refusals:
+    ``duplicate_key``, ``non_standard_number``, ``invalid_unicode``, ``number_too_long``. The record is
+    published unchanged."""
 
     POLICY_ERROR = "policy_error"
     """Quarantine: the gateway could not apply the policy to this record (a bug, an operator that
