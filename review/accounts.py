@@ -16,11 +16,10 @@ from review.db import Database, Row
 from review.errors import Conflict, Invalid, NotFound
 from review.models import User
 from review.roles import Role
+from review.throttle import LoginThrottle, client_key
 
 Clock = Callable[[], float]
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT_SECONDS = 300.0
 MIN_PASSWORD = 12
 TOKEN_PREFIX = "crt"
 
@@ -65,6 +64,7 @@ class Accounts:
         self.max_seconds = max_seconds
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash = self._hasher.hash(secrets.token_hex(8))
+        self.throttle = LoginThrottle(db)
 
     # -- users -----------------------------------------------------------------------------------
 
@@ -97,11 +97,11 @@ class Accounts:
             raise Invalid(f"a password needs at least {MIN_PASSWORD} characters")
         with self.db.transaction() as conn:
             cursor = conn.execute(
-                "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?",
-                (self._hasher.hash(password), name),
+                "UPDATE users SET password_hash = ? WHERE name = ?", (self._hasher.hash(password), name)
             )
             if cursor.rowcount != 1:
                 raise NotFound(f"no user {name!r}")
+            self.throttle.forget(name)
             conn.execute(
                 "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)", (name,)
             )
@@ -116,31 +116,24 @@ class Accounts:
                     "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)", (name,)
                 )
 
-    def authenticate(self, name: str, password: str) -> User | None:
-        """The user if the password matches; failed attempts lock the account for a while."""
+    def authenticate(self, name: str, password: str, address: str | None = None) -> User | None:
+        """The user if the password matches. Attempts are throttled per (name, client address) and per
+        address (``review.throttle``); every call checks exactly one password hash — a dummy one for an
+        unknown name, a locked count or a disabled user — so that the time taken does not tell them apart."""
+        client = client_key(address)
         row = self.db.one("SELECT * FROM users WHERE name = ?", (name,))
-        now = self.clock()
-        if row is None:
-            self._verify(self._dummy_hash, password)  # same cost whether or not the name exists
+        allowed = self.throttle.claim(name, client, self.clock())
+        hashed = row["password_hash"] if row is not None and allowed else self._dummy_hash
+        matches = self._verify(hashed, password)
+        if row is None or not allowed or not matches or not row["active"]:
             return None
-        if not row["active"] or (row["locked_until"] is not None and row["locked_until"] > now):
-            return None
-        if not self._verify(row["password_hash"], password):
-            failed = row["failed_logins"] + 1
-            locked = now + LOCKOUT_SECONDS if failed >= MAX_FAILED_LOGINS else None
+        self.throttle.succeeded(name, client)
+        if self._hasher.check_needs_rehash(row["password_hash"]):
             with self.db.transaction() as conn:
                 conn.execute(
-                    "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                    (0 if locked else failed, locked, row["id"]),
+                    "UPDATE users SET password_hash = ? WHERE id = ?",
+                    (self._hasher.hash(password), row["id"]),
                 )
-            return None
-        with self.db.transaction() as conn:
-            rehash = self._hasher.check_needs_rehash(row["password_hash"])
-            new_hash = self._hasher.hash(password) if rehash else row["password_hash"]
-            conn.execute(
-                "UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = ? WHERE id = ?",
-                (new_hash, row["id"]),
-            )
         return _user(row)
 
     def _verify(self, hashed: str, password: str) -> bool:
@@ -240,7 +233,70 @@ class Accounts:
         roles = tuple(Role(part) for part in row["roles"].split(",") if part)
         return User(row["user_id"], row["user_name"], roles, True)
 
-    def revoke_token(self, token_id: str) -> None:
+    def tokens(self, user_name: str | None = None) -> list[Token]:
+        """API tokens (never their secrets), oldest first: one user's, or everyone's."""
+        sql = "SELECT t.*, u.name AS user_name FROM tokens t JOIN users u ON u.id = t.user_id"
+        if user_name is None:
+            rows = self.db.all(f"{sql} ORDER BY t.created_at, t.id")
+        else:
+            rows = self.db.all(f"{sql} WHERE u.name = ? ORDER BY t.created_at, t.id", (user_name,))
+        return [_token(row) for row in rows]
+
+    def token(self, token: str) -> Token | None:
+        """One API token by its id (or the whole token, whose second part is its id)."""
+        row = self.db.one(
+            "SELECT t.*, u.name AS user_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?",
+            (token_id(token),),
+        )
+        return _token(row) if row else None
+
+    def revoke_token(self, token: str) -> Token:
+        """Revoke one API token, by its id or the whole token; the user's other tokens keep working."""
         with self.db.transaction() as conn:
-            if conn.execute("UPDATE tokens SET revoked = 1 WHERE id = ?", (token_id,)).rowcount != 1:
-                raise NotFound(f"no token {token_id!r}")
+            if conn.execute("UPDATE tokens SET revoked = 1 WHERE id = ?", (token_id(token),)).rowcount != 1:
+                raise NotFound(f"no token {token_id(token)!r}")
+        revoked = self.token(token)
+        assert revoked is not None
+        return revoked
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """What is known of an API token: its hash stays in the store, its secret nowhere."""
+
+    id: str
+    user: str
+    name: str
+    created_at: float
+    expires_at: float | None
+    last_used: float | None
+    revoked: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "user": self.user,
+            "name": self.name,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "last_used": self.last_used,
+            "revoked": self.revoked,
+        }
+
+
+def token_id(token: str) -> str:
+    """The id of a token given whole (``crt_<id>_<secret>``) or as its id."""
+    parts = token.strip().split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == TOKEN_PREFIX else token.strip()
+
+
+def _token(row: Row) -> Token:
+    return Token(
+        row["id"],
+        row["user_name"],
+        row["name"],
+        row["created_at"],
+        row["expires_at"],
+        row["last_used"],
+        bool(row["revoked"]),
+    )

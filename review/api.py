@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from review.app import ReviewContext
-from review.errors import Unauthenticated
+from review.errors import NotFound, Unauthenticated
 from review.models import QueueFilter, ReleaseMode, User
 from review.roles import Permission, Role
 from review.service import require
@@ -223,3 +223,27 @@ def create_user(request: Request, user: UserDep, body: NewUser) -> dict[str, Any
         user.name, "user_created", None, None, None, name=created.name, roles=[r.value for r in created.roles]
     )
     return {"name": created.name, "roles": [r.value for r in created.roles]}
+
+
+@router.get("/tokens")
+def tokens(
+    request: Request,
+    user: UserDep,
+    of: Annotated[str | None, Query(alias="user", description="Another user's tokens (admin)")] = None,
+) -> list[dict[str, Any]]:
+    """API tokens (ids and dates, never secrets): your own, or another user's (admin)."""
+    if of is not None and of != user.name:
+        require(user, Permission.MANAGE_USERS)
+    return [t.to_json() for t in _context(request).accounts.tokens(of or user.name)]
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(request: Request, user: UserDep, token_id: str) -> dict[str, Any]:
+    """Revoke one API token: your own, or anyone's (admin). The user's other tokens keep working."""
+    context = _context(request)
+    token = context.accounts.token(token_id)
+    if token is None or (token.user != user.name and not user.can(Permission.MANAGE_USERS)):
+        raise NotFound("no such token")
+    revoked = context.accounts.revoke_token(token.id)
+    context.service.store.audit(user.name, "token_revoked", None, None, None, token=token.id, user=token.user)
+    return revoked.to_json()

@@ -88,9 +88,7 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     roles TEXT NOT NULL,
     active INTEGER NOT NULL DEFAULT 1,
-    created_at REAL NOT NULL,
-    failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until REAL
+    created_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash TEXT PRIMARY KEY,
@@ -110,7 +108,18 @@ CREATE TABLE IF NOT EXISTS tokens (
     revoked INTEGER NOT NULL DEFAULT 0,
     last_used REAL
 );
+CREATE TABLE IF NOT EXISTS login_attempts (
+    account TEXT NOT NULL,
+    address TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_at REAL NOT NULL,
+    locked_until REAL,
+    PRIMARY KEY (account, address)
+);
 """
+# ``login_attempts`` (``review.throttle``) counts login attempts per (account, client address) and, with
+# account '', per client address. It replaced ``users.failed_logins`` and ``users.locked_until``, which a
+# store made before it still has and nothing reads.
 
 
 # Columns added after a store may already have been made: (table, column, declaration). SCHEMA makes
@@ -129,6 +138,8 @@ class Row(Protocol):
 class Cursor(Protocol):
     @property
     def rowcount(self) -> int: ...
+
+    def fetchall(self) -> list[Any]: ...
 
 
 class Connection(Protocol):

@@ -125,7 +125,7 @@ def login(
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), csrf.encode()):
         raise Forbidden("the login form expired; reload the page and try again")
-    user = context.accounts.authenticate(name, password)
+    user = context.accounts.authenticate(name, password, request.client.host if request.client else None)
     if user is None:
         # Only a known name is audited: a mistyped name may be a password typed into the wrong field.
         known = context.accounts.user_named(name)

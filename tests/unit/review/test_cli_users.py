@@ -85,3 +85,31 @@ def test_passwords_are_stored_as_argon2_hashes(tmp_path: Path, env: dict[str, st
     db.close()
     stored = row["password_hash"]
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_one_token_is_listed_and_revoked_on_its_own(tmp_path: Path, env: dict[str, str]) -> None:
+    runner = CliRunner()
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD)
+    runner.invoke(app, ["users", "create-admin", "root", "--password-file", str(secret)], env=env)
+    laptop = runner.invoke(app, ["users", "token", "root", "--label", "laptop"], env=env).output.strip()
+    backup = runner.invoke(app, ["users", "token", "root", "--label", "backup"], env=env).output.strip()
+    listed = runner.invoke(app, ["users", "tokens", "root"], env=env)
+    assert listed.exit_code == 0, listed.output
+    lines = [line.split("\t") for line in listed.output.splitlines()]
+    assert [(line[1], line[-1]) for line in lines] == [("laptop", "active"), ("backup", "active")]
+    assert laptop.split("_", 2)[2] not in listed.output and backup.split("_", 2)[2] not in listed.output
+    laptop_id = lines[0][0]
+    done = runner.invoke(app, ["users", "revoke-token", laptop_id], env=env)
+    assert done.exit_code == 0 and f"revoked token {laptop_id} (laptop) of root" in done.output
+    accounts = open_accounts(settings_of(env))
+    assert accounts.token_user(laptop) is None
+    assert accounts.token_user(backup) is not None
+    by_whole_token = runner.invoke(app, ["users", "revoke-token", backup], env=env)
+    assert by_whole_token.exit_code == 0, by_whole_token.output
+    assert accounts.token_user(backup) is None
+    assert "revoked" in runner.invoke(app, ["users", "tokens", "root"], env=env).output
+    missing = runner.invoke(app, ["users", "revoke-token", "000000000000"], env=env)
+    assert missing.exit_code == 2 and "no token" in missing.output
+    assert runner.invoke(app, ["users", "tokens", "nobody"], env=env).exit_code == 2
+    accounts.db.close()
