@@ -117,7 +117,15 @@ class Settings(BaseSettings):
     )
     review_session_minutes: float = Field(30.0, gt=0, description="Idle minutes before a session expires")
     review_session_max_hours: float = Field(12.0, gt=0, description="Hours after which any session expires")
-    review_secure_cookies: bool = Field(False, description="Send the session cookie only over HTTPS")
+    review_public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+(/\S*)?$",
+        description="Address users reach the review service at (https://… behind TLS): an https address"
+        " makes its cookies Secure and sends Strict-Transport-Security",
+    )
+    review_secure_cookies: bool | None = Field(
+        None, description="Send cookies only over HTTPS (unset: when review_public_url is https)"
+    )
     review_page_size: int = Field(25, ge=1, le=500, description="Held records per queue page")
     review_bulk_limit: int = Field(500, ge=1, description="Most records one bulk action touches")
 

@@ -1,4 +1,4 @@
-"""The audit trail as files for a filing: CSV (one row per entry) or JSON (a list of entries)."""
+"""The audit trail as files for a filing: CSV (one row per entry, formula-safe) or JSON (a list of them)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,15 @@ from collections.abc import Sequence
 from review.models import AuditEntry
 
 COLUMNS = ("seq", "at", "actor", "action", "record", "release", "reason", "detail")
+
+# A spreadsheet reads a cell that starts with one of these as a formula (or, tab and carriage return, as the
+# start of one once trimmed); such a text cell gets a leading apostrophe, which shows it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """A text cell that no spreadsheet runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render(entries: Sequence[AuditEntry], fmt: str) -> str:
@@ -23,12 +32,12 @@ def render(entries: Sequence[AuditEntry], fmt: str) -> str:
             [
                 e.seq,
                 e.at,
-                e.actor,
-                e.action,
-                e.held_id or "",
-                e.release_id or "",
-                e.reason or "",
-                json.dumps(e.detail, sort_keys=True, ensure_ascii=False),
+                cell(e.actor),
+                cell(e.action),
+                cell(e.held_id or ""),
+                cell(e.release_id or ""),
+                cell(e.reason or ""),
+                cell(json.dumps(e.detail, sort_keys=True, ensure_ascii=False)),
             ]
         )
     return out.getvalue()

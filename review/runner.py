@@ -55,7 +55,11 @@ class Review:
         )
 
     def context(self, publisher: Publisher) -> ReviewContext:
-        return ReviewContext(self.service(publisher), self.accounts, self.settings.review_secure_cookies)
+        https = (self.settings.review_public_url or "").lower().startswith("https://")
+        secure = self.settings.review_secure_cookies
+        return ReviewContext(
+            self.service(publisher), self.accounts, https if secure is None else secure, hsts=https
+        )
 
 
 def open_accounts(settings: Settings, db: Database | None = None) -> Accounts:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
-from detectors.walker import JsonValue, text_at
+from detectors.walker import JsonValue, join_path, text_at
 from review.analysis import Analysis
 
 MASK_CHAR = "•"
@@ -63,11 +63,12 @@ def _string_parts(
     yield Part('"', "punct")
     at = 0
     for finding in sorted(findings, key=lambda f: f.start):
-        if finding.start < at:
+        if finding.end <= at:
             continue
-        if finding.start > at:
-            yield Part(_escaped(text[at : finding.start]))
-        value = text[finding.start : finding.end]
+        start = max(finding.start, at)  # an overlapping finding: its part not yet shown is masked too
+        if start > at:
+            yield Part(_escaped(text[at:start]))
+        value = text[start : finding.end]
         shown = _escaped(value) if reveal else MASK_CHAR * min(len(value), 10)
         category, sensitive = _categories(finding, minors)
         yield Part(shown, "hit", finding.entity, category, sensitive, round(finding.score, 2))
@@ -93,7 +94,7 @@ def _lines(
         items = list(value.items())
         for index, (key, child) in enumerate(items):
             key_part = Part(json.dumps(str(key), ensure_ascii=False), "key")
-            child_path = f"{path}.{key}" if path else str(key)
+            child_path = join_path(path, key)  # the classifier's paths: dots and backslashes escaped
             comma = "," if index < len(items) - 1 else ""
             yield from _lines(
                 child, child_path, depth + 1, (key_part, Part(": ", "punct")), comma, by_path, minors, reveal
@@ -103,7 +104,7 @@ def _lines(
         yield Line(depth, (*lead, Part("[", "punct")))
         for index, child in enumerate(value):
             comma = "," if index < len(value) - 1 else ""
-            child_path = f"{path}.{index}" if path else str(index)
+            child_path = join_path(path, index)
             yield from _lines(child, child_path, depth + 1, (), comma, by_path, minors, reveal)
         yield Line(depth, (Part("]", "punct"), *closing))
     elif isinstance(value, str):

@@ -44,6 +44,22 @@ def _check_csrf(session: Session, token: str) -> None:
         raise Forbidden("the form expired or did not come from this site; reload the page and try again")
 
 
+def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
+    """HttpOnly, SameSite=strict, and Secure when the service is reached over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=_context(request).secure_cookies,
+    )
+
+
+def _delete_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(name, httponly=True, samesite="strict", secure=_context(request).secure_cookies)
+
+
 def _page(request: Request, name: str, session: Session | None, status: int = 200, **values: Any) -> Response:
     flash = request.cookies.get(FLASH_COOKIE)
     context = _context(request)
@@ -57,21 +73,14 @@ def _page(request: Request, name: str, session: Session | None, status: int = 20
     }
     response = templates.TemplateResponse(request, name, data, status_code=status)
     if flash:
-        response.delete_cookie(FLASH_COOKIE)
+        _delete_cookie(request, response, FLASH_COOKIE)
     return response
 
 
 def _redirect(request: Request, url: str, flash: str | None = None) -> Response:
     response = RedirectResponse(url, status_code=303)
     if flash:
-        response.set_cookie(
-            FLASH_COOKIE,
-            flash,
-            httponly=True,
-            samesite="strict",
-            secure=_context(request).secure_cookies,
-            max_age=60,
-        )
+        _set_cookie(request, response, FLASH_COOKIE, flash, max_age=60)
     return response
 
 
@@ -103,14 +112,7 @@ def _filter(
 def login_page(request: Request) -> Response:
     token = secrets.token_urlsafe(24)
     response = _page(request, "login.html", None, login_csrf=token, error=None)
-    response.set_cookie(
-        LOGIN_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=_context(request).secure_cookies,
-        max_age=900,
-    )
+    _set_cookie(request, response, LOGIN_COOKIE, token, max_age=900)
     return response
 
 
@@ -139,17 +141,13 @@ def login(
             login_csrf=token,
             error="Wrong name or password, or the account is locked for a few minutes.",
         )
-        response.set_cookie(
-            LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=context.secure_cookies, max_age=900
-        )
+        _set_cookie(request, response, LOGIN_COOKIE, token, max_age=900)
         return response
     cookie, _ = context.accounts.open_session(user)
     context.service.store.audit(user.name, "login")
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, cookie, httponly=True, samesite="strict", secure=context.secure_cookies
-    )
-    response.delete_cookie(LOGIN_COOKIE)
+    _set_cookie(request, response, SESSION_COOKIE, cookie, max_age=None)
+    _delete_cookie(request, response, LOGIN_COOKIE)
     return response
 
 
@@ -160,7 +158,7 @@ def logout(request: Request, session: SessionDep, csrf: CsrfField) -> Response:
     if cookie:
         _context(request).accounts.close_session(cookie)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    _delete_cookie(request, response, SESSION_COOKIE)
     return response
 
 
