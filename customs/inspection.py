@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +23,7 @@ from rules.desensitise import desensitise
 from rules.policy import Policy
 from rules.reasons import Reason
 from streams import headers as h
-from streams.codec import Codec, DecodeError, compact_json
+from streams.codec import Codec, Decoded, DecodeError, compact_json
 
 log = logging.getLogger("customs.inspection")
 
@@ -103,21 +103,73 @@ class Inspector:
     def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
         return self._inspect(raw, flow, origin, time.perf_counter())
 
-    def _inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin, started: float) -> Verdict:
+    def inspect_many(self, items: Sequence[tuple[bytes | None, FlowContext, Origin]]) -> list[Verdict]:
+        """``inspect`` for each ``(raw, flow, origin)`` of a batch — the same verdicts — with the records
+        classified together, so that the NER model reads the batch's running texts in one go
+        (``Classifier.classify_many``)."""
+        started = time.perf_counter()
+        policy = self.policy()
+        decoded: list[Decoded | None] = []
+        for raw, _, _ in items:
+            try:
+                decoded.append(self.codec.decode(raw))
+            except Exception:  # _inspect reports it, record by record
+                decoded.append(None)
+        batch = [
+            (d.record, d.fields, policy.ner_for(flow.source, flow.destination, flow.purpose))
+            for d, (_, flow, _) in zip(decoded, items, strict=True)
+            if d is not None
+        ]
+        classify_started = time.perf_counter()
+        try:
+            found: Iterator[list[Finding] | None] = iter(self.classifier.classify_many(batch))
+        except Exception:  # classified record by record instead, where any failure is reported
+            log.warning("classifying a batch at once failed; classifying record by record", exc_info=False)
+            found = iter([None] * len(batch))
+        classify_share = (time.perf_counter() - classify_started) / max(len(batch), 1)
+        decode_share = (classify_started - started) / max(len(items), 1)
+        verdicts = []
+        for (raw, flow, origin), d in zip(items, decoded, strict=True):
+            findings = next(found) if d is not None else None
+            verdicts.append(
+                self._inspect(
+                    raw,
+                    flow,
+                    origin,
+                    time.perf_counter() - decode_share - (classify_share if findings is not None else 0.0),
+                    (d, findings, classify_share) if d is not None and findings is not None else None,
+                )
+            )
+        return verdicts
+
+    def _inspect(
+        self,
+        raw: bytes | None,
+        flow: FlowContext,
+        origin: Origin,
+        started: float,
+        done: tuple[Decoded, list[Finding], float] | None = None,
+    ) -> Verdict:
+        """``done``: the record already decoded and classified (in a batch), with its share of the
+        batch's classification time."""
         policy = self.policy()
         classify_seconds = 0.0
         value = raw or b""
         digest = hashlib.sha256(value).hexdigest()
+        if done is None:
+            try:
+                decoded = self.codec.decode(raw)
+            except DecodeError as exc:
+                decision = Decision(Action.QUARANTINE, (Reason.DECODE_ERROR,), (), policy.version)
+                return self._verdict(decision, value, (), digest, origin, exc.detail, started=started)
+        else:
+            decoded, findings, classify_seconds = done
         try:
-            decoded = self.codec.decode(raw)
-        except DecodeError as exc:
-            decision = Decision(Action.QUARANTINE, (Reason.DECODE_ERROR,), (), policy.version)
-            return self._verdict(decision, value, (), digest, origin, exc.detail, started=started)
-        try:
-            classify_started = time.perf_counter()
-            ner = policy.ner_for(flow.source, flow.destination, flow.purpose)
-            findings = self.classifier.classify(decoded.record, decoded.fields, ner=ner)
-            classify_seconds = time.perf_counter() - classify_started
+            if done is None:
+                classify_started = time.perf_counter()
+                ner = policy.ner_for(flow.source, flow.destination, flow.purpose)
+                findings = self.classifier.classify(decoded.record, decoded.fields, ner=ner)
+                classify_seconds = time.perf_counter() - classify_started
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)
             out = value

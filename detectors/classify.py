@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
@@ -11,7 +11,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from detectors.engine import build_analyzer
 from detectors.finding import Finding
 from detectors.ner.reader import shared_reader
-from detectors.ner.spans import needs_model, organisation_spans
+from detectors.ner.spans import is_running_text, needs_model, organisation_spans
 from detectors.recognizers import GbaRecognizer
 from detectors.recognizers.base import Span, SpanRecognizer
 from detectors.walker import Field, JsonValue, walk
@@ -101,13 +101,12 @@ class Classifier:
             for mask in range(1 << len(self._triggers))
         ]
         self._trigger_bits = [(1 << index, trigger.search) for index, trigger in enumerate(self._triggers)]
-        # The model's recognizers run last, and only where the rules left running text unexplained.
-        self._steps = [
-            [_step(rec) for rec in sorted(plan, key=lambda rec: rec.MODEL)] for plan in self._plans
-        ]
-        # The same plans without the model's recognizers: a flow whose policy turns the model off.
-        self._rule_steps = [[step for step in steps if not step[0].MODEL] for steps in self._steps]
-        self._find_cached = lru_cache(maxsize=FIND_CACHE_SIZE)(self._find)  # thread-safe, bounded
+        # The rules' plans; the model's recognizers run after them, only where the rules left running
+        # text unexplained (``needs_model``).
+        self._steps = [[_step(rec) for rec in plan if not rec.MODEL] for plan in self._plans]
+        self._model_steps = [_step(rec) for rec in self._recognizers if rec.MODEL]
+        self._rules_cached = lru_cache(maxsize=FIND_CACHE_SIZE)(self._rules)  # thread-safe, bounded
+        self._find_cached = lru_cache(maxsize=FIND_CACHE_SIZE)(self._find)
 
     def _trigger_index(self, trigger: re.Pattern[str]) -> int:
         return next(index for index, known in enumerate(self._triggers) if known is trigger)
@@ -129,19 +128,41 @@ class Classifier:
         field name ``hint``, at or above the threshold, overlaps resolved. Each trigger is searched once
         (recognizers without a match are not run); a triggered recognizer runs only where its prefilter
         matches; recognizers report plain spans (no Presidio results to build and drop). Values of up
-        to ``CACHED_TEXT_MAX`` characters are looked up in a bounded cache first."""
+        to ``CACHED_TEXT_MAX`` characters are looked up in a bounded cache first. ``ner``: False leaves
+        the model out (a flow whose policy turns it off)."""
         if len(text) <= CACHED_TEXT_MAX:
             return self._find_cached(text, hint, self.threshold, ner)
         return self._find(text, hint, self.threshold, ner)
 
-    def _find(self, text: str, hint: str, threshold: float, ner: bool = True) -> tuple[Found, ...]:
+    def _find(
+        self, text: str, hint: str, threshold: float, ner: bool = True, rules: Sequence[Found] | None = None
+    ) -> tuple[Found, ...]:
+        """The rules' findings (``rules`` if already found), then the model's where the text needs it."""
+        if rules is None:
+            rules = self._rules_for(text, hint, threshold)
+        if not (ner and self._model_steps) or not needs_model(text, rules):
+            return tuple(rules)
+        found = list(rules)
+        for recognizer, entity, _, spans in self._model_steps:
+            for start, end, score in spans(text):
+                if hint:
+                    score = recognizer.score_with_hint(score, hint)
+                if score >= threshold:
+                    found.append((start, end, score, entity))
+        found = _outside_organisations(text, found)
+        return tuple(_resolve(found) if len(found) > 1 else found)
+
+    def _rules_for(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
+        if len(text) <= CACHED_TEXT_MAX:
+            return self._rules_cached(text, hint, threshold)
+        return self._rules(text, hint, threshold)
+
+    def _rules(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
+        """What the rules (every recognizer but the model's) find, overlaps resolved."""
         if not text or text.isspace():
             return ()
         found: list[Found] = []
-        steps = self._steps if ner else self._rule_steps
-        for recognizer, entity, prefilter, spans in steps[self._mask(text)]:
-            if recognizer.MODEL and not needs_model(text, found):
-                break
+        for recognizer, entity, prefilter, spans in self._steps[self._mask(text)]:
             if prefilter is not None and prefilter.search(text) is None:
                 continue
             for start, end, score in spans(text):
@@ -149,8 +170,6 @@ class Classifier:
                     score = recognizer.score_with_hint(score, hint)
                 if score >= threshold:
                     found.append((start, end, score, entity))
-        if ner and self.ner and found:
-            found = _outside_organisations(text, found)
         return tuple(_resolve(found) if len(found) > 1 else found)
 
     def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:
@@ -160,14 +179,6 @@ class Classifier:
         return [
             RecognizerResult(entity, start, end, score) for start, end, score, entity in self.find(text, hint)
         ]
-
-    def prime(self, texts: Iterable[str]) -> int:
-        """Let the NER model read the running texts among ``texts`` together, before they are classified
-        one by one (equal-length pieces share an encoder call; the words are remembered). A no-op when
-        the model is off. Returns how many texts the model read."""
-        if not self.ner:
-            return 0
-        return shared_reader().prime(texts)
 
     def classify(
         self, record: JsonValue, fields: Sequence[Field] | None = None, ner: bool = True
@@ -181,3 +192,40 @@ class Classifier:
             for start, end, score, entity in find(text, hint, ner):
                 findings.append(Finding(path, entity, start, end, score))
         return findings
+
+    def classify_many(
+        self, items: Sequence[tuple[JsonValue, Sequence[Field] | None, bool]]
+    ) -> list[list[Finding]]:
+        """``classify`` for each ``(record, fields, ner)``, with the model reading the running texts the
+        rules leave unexplained together, in one go (equal-length pieces share an encoder call) rather than
+        text by text: the stream engine's path for a batch. The findings are those of ``classify``."""
+        if not (self.ner and self._model_steps):
+            return [self.classify(record, fields, ner) for record, fields, ner in items]
+        threshold = self.threshold
+        walked = [walk(record).fields if fields is None else fields for record, fields, _ in items]
+        rules: dict[tuple[str, str], tuple[Found, ...]] = {}
+        unread: list[str] = []
+        reader = shared_reader()
+        for fields, (_, _, ner) in zip(walked, items, strict=True):
+            if not ner:
+                continue
+            for _, text, hint in fields:
+                if (text, hint) in rules or not is_running_text(text):
+                    continue
+                found = rules[text, hint] = self._rules_for(text, hint, threshold)
+                if needs_model(text, found) and not reader.cached(text):
+                    unread.append(text)
+        reader.prime(unread)
+        out: list[list[Finding]] = []
+        for fields, (_, _, ner) in zip(walked, items, strict=True):
+            findings: list[Finding] = []
+            for path, text, hint in fields:
+                known = rules.get((text, hint)) if ner else None
+                for start, end, score, entity in (
+                    self._find(text, hint, threshold, ner, known)
+                    if known is not None
+                    else self.find(text, hint, ner)
+                ):
+                    findings.append(Finding(path, entity, start, end, score))
+            out.append(findings)
+        return out

@@ -297,8 +297,7 @@ class BatchGateway:
         )
 
     def _inspect(self, records: Sequence[routing.Inbound]) -> list[Verdict]:
-        inspect = self.inspector.inspect
-        return [inspect(record.value, record.flow, record.origin) for record in records]
+        return self.inspector.inspect_many([(record.value, record.flow, record.origin) for record in records])
 
     async def _commit(
         self, tp: TopicPartition, items: list[tuple[routing.Inbound, Verdict]], next_offset: int

@@ -41,6 +41,11 @@ class Reader:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
 
+    def forget(self) -> None:
+        """Drop every remembered text (tests; a model swap)."""
+        with self._lock:
+            self._cache.clear()
+
     def cached(self, text: str) -> tuple[Word, ...]:
         """The words of ``text`` if the model has read it (recently), else none: never runs the model."""
         with self._lock:
