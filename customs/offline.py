@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import IO
 
@@ -128,7 +129,7 @@ def _write_oversize(line: Line, limit: int, out: IO[str]) -> str:
     its detail. Base64 of chunks that are multiples of 3 bytes long concatenates to that of the whole."""
     out.write(f'{{"undecodable": {{"line": {line.number}, "reason": "decode_error", "value_base64": "')
     size, pending = 0, b""
-    for chunk in (line.raw, *(line.rest or ())):
+    for chunk in chain((line.raw,), line.rest or ()):
         size += len(chunk)
         pending += chunk
         cut = len(pending) - len(pending) % 3

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,25 @@ def test_scan_streams_an_oversize_line_without_holding_it(
     held = [json.loads(line)["undecodable"] for line in (out / "quarantine.jsonl").read_text().splitlines()]
     assert [base64.b64decode(row["value_base64"]) for row in held] == [huge, huge]
     assert [row["line"] for row in held] == [2, 4]
+
+
+def test_an_oversize_line_is_written_as_it_is_read() -> None:
+    """Each chunk of an oversize line is in the output before the next one is read: none is held."""
+    import io
+
+    from customs.offline import Line, _write_oversize
+
+    out = io.StringIO()
+    seen: list[int] = []
+
+    def rest() -> Iterator[bytes]:
+        for _ in range(50):
+            seen.append(out.tell())
+            yield b"x" * 30
+        seen.append(out.tell())
+
+    detail = _write_oversize(Line(7, b"y" * 65, rest()), 64, out)
+    assert detail == "too large: 1565 bytes, limit 64"
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen))
+    row = json.loads(out.getvalue())["undecodable"]
+    assert base64.b64decode(row["value_base64"]) == b"y" * 65 + b"x" * 1500 and row["line"] == 7
