@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     review_secure_cookies: bool | None = Field(
         None, description="Send cookies only over HTTPS (unset: when review_public_url is https)"
     )
+    review_trusted_proxies: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For names"
+        " the client; login throttling counts by that client address",
+    )
     review_page_size: int = Field(25, ge=1, le=500, description="Held records per queue page")
     review_bulk_limit: int = Field(500, ge=1, description="Most records one bulk action touches")
 

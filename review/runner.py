@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from confluent_kafka import Message
 
@@ -20,6 +21,10 @@ from review.publisher import Publisher
 from review.service import ReviewService
 from review.store import Store
 from review.vault import Vault
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 log = logging.getLogger("customs.review")
 
@@ -165,6 +170,22 @@ def settle(settings: Settings, publisher: Publisher | None = None) -> int:
         review.db.close()
 
 
+def server_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
+    """The web server's: the client address of a request is the one a trusted proxy forwarded, if any
+    (login throttling counts by it)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.review_host,
+        port=settings.review_port,
+        log_level=settings.log_level,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.review_trusted_proxies,
+    )
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
@@ -181,13 +202,7 @@ def serve(settings: Settings) -> None:
     thread = background(review, context.service, stop)
     log.info("review service on http://%s:%d/", settings.review_host, settings.review_port)
     try:
-        uvicorn.run(
-            create_app(context),
-            host=settings.review_host,
-            port=settings.review_port,
-            log_level=settings.log_level,
-            access_log=False,
-        )
+        uvicorn.Server(server_config(settings, create_app(context))).run()
     finally:
         stop.set()
         thread.join(timeout=15)

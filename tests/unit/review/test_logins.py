@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from review.accounts import Accounts
 from review.db import Database
+from review.runner import server_config
 from review.throttle import (
     ACCOUNT_LIMIT,
     ACCOUNT_LOCK_SECONDS,
@@ -154,3 +155,29 @@ def test_login_page_locks_by_client_address_and_answers_alike_for_unknown_names(
     assert locked[1] == unknown[1]
     colleague = TestClient(desk.client.app, follow_redirects=False, client=(ELSEWHERE, 40_000))
     assert _login(colleague, "rita", PASSWORD)[0] == 303
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(desk: Desk) -> None:
+    config = server_config(desk.settings, desk.client.app)  # type: ignore[arg-type]
+    config.load()
+    proxy = TestClient(config.loaded_app, follow_redirects=False, client=("127.0.0.1", 40_000))
+
+    def through_proxy(client: str, password: str) -> int:
+        proxy.headers["X-Forwarded-For"] = client
+        return _login(proxy, "rita", password)[0]
+
+    for _ in range(ACCOUNT_LIMIT):
+        assert through_proxy(ATTACKER, "not the password") == 401
+    assert through_proxy(ATTACKER, PASSWORD) == 401
+    assert through_proxy(ELSEWHERE, PASSWORD) == 303
+
+
+def test_a_client_cannot_dodge_the_count_by_forging_x_forwarded_for(desk: Desk) -> None:
+    config = server_config(desk.settings, desk.client.app)  # type: ignore[arg-type]
+    config.load()
+    direct = TestClient(config.loaded_app, follow_redirects=False, client=(ATTACKER, 40_000))
+    for attempt in range(ACCOUNT_LIMIT):
+        direct.headers["X-Forwarded-For"] = f"192.0.2.{attempt + 1}"
+        assert _login(direct, "rita", "not the password")[0] == 401
+    direct.headers["X-Forwarded-For"] = ELSEWHERE
+    assert _login(direct, "rita", PASSWORD)[0] == 401
