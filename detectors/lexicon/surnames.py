@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from detectors.lexicon.wordlist import word_set
 
-# The ~300 most common single-character surnames, plus the Cantonese ones (区 冼 麦 邝 植 禤 …).
+# The ~300 most common single-character surnames, plus the Cantonese ones (区 冼 麦 邝 植 禤 招 …) and the
+# rest of the Hundred Family Surnames (百家姓) in both scripts, except those that are mostly function or
+# everyday words (和 有 能 从 都 明 平 元 乐 花 家 山 国 东 …: see NOT_SINGLE_SURNAMES).
 SINGLE_SURNAMES: frozenset[str] = word_set(
     """
     王 李 张 張 刘 劉 陈 陳 杨 楊 黄 黃 赵 趙 吴 吳 周 徐 孙 孫 马 馬 朱 胡 郭 何 林 高 罗 羅 郑 鄭 梁
@@ -20,6 +22,20 @@ SINGLE_SURNAMES: frozenset[str] = word_set(
     闕 谌 諶 禤 庞 龐 杭 苟 鄢 窦 竇 娄 婁 燕 阚 闞 奚 祁 闻 聞 冀 屈 蒲 席 牟 颜 顏 祖 翟 党 丛 叢 靳
     粟 沙 安 俞 诸 諸 卫 衛 衞 鄂 巴 柏 水 贝 貝 鲜 鮮 璩 晁 钭 鈄 郜 芮 臧 贲 賁 濮 缑 緱 佘 琚 戎 訾
     蔺 藺 厉 厲 虢 扈 邸 滑 寇 卞 宣 鄞 伦 倫 鐘
+    褚 郎 昌 酆 费 費 廉 禹 茅 昝 裘 解 嵇 荀 惠 曲 封 羿 汲 邴 糜 宓 隗 郗 司 韶 蓟 薊 怀 懷 邰 索 胥 苍 蒼
+    莘 贡 貢 逄 堵 宰 郦 酈 郤 桑 寿 壽 郏 郟 浦 农 農 瞿 慕 茹 习 習 宦 慎 戈 庾 暨 衡 弘 禄 祿 殳 蔚 夔 巩
+    鞏 厍 厙 勾 融 蒯 荆 荊 竺 逯 盖 蓋 桓 楚 汝 钦 欽 帅 帥 亢 况 況 郈 佴 谯 譙 笪 云 雲 奎 招 栗 仝 亓 公
+    """
+)
+
+# Surnames of the Hundred Family Surnames left out above: as a first character they are far more often an
+# ordinary word (和 and, 有 have, 能 can, 明天, 平时, 花钱 …) than a name. Kept here so that the
+# list above can be checked against the whole of 百家姓 (a test does).
+NOT_SINGLE_SURNAMES: frozenset[str] = word_set(
+    """
+    花 乐 元 平 和 明 计 麻 强 危 支 经 干 於 家 松 井 富 乌 弓 牧 山 蓬 班 仰 秋 仲 伊 暴 束 印 宿 从 咸
+    籍 阴 鬱 能 双 劳 扶 通 别 充 鱼 终 居 步 都 满 国 广 东 沃 越 隆 师 空 毋 乜 养 须 丰 相 后 红 权
+    益 法 有 琴 墨 哈 年 爱 言 福 羊 那
     """
 )
 
@@ -28,7 +44,9 @@ COMPOUND_SURNAMES: frozenset[str] = word_set(
     """
     欧阳 歐陽 司马 司馬 诸葛 諸葛 上官 司徒 东方 東方 皇甫 尉迟 尉遲 公孙 公孫 慕容 长孙 長孫 宇文 司空
     夏侯 令狐 端木 澹台 澹臺 独孤 獨孤 南宫 南宮 轩辕 軒轅 呼延 申屠 闻人 聞人 濮阳 濮陽 淳于 钟离 鍾離
-    宗政 赫连 赫連 拓跋 完颜 完顏
+    宗政 赫连 赫連 拓跋 完颜 完顏 万俟 萬俟 公羊 公冶 单于 單于 太叔 仲孙 仲孫 鲜于 鮮于 闾丘 閭丘 亓官
+    司寇 子车 子車 颛孙 顓孫 巫马 巫馬 公西 漆雕 乐正 樂正 壤驷 壤駟 公良 夹谷 夾谷 宰父 谷梁 穀梁 段干
+    东郭 東郭 归海 歸海 羊舌 微生 梁丘 左丘 商牟 伯赏 伯賞
     """
 )
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import ClassVar, NamedTuple
 
 from presidio_analyzer import Pattern
@@ -40,10 +41,25 @@ from detectors.lexicon.latin_names import (
     NOT_SURNAMES,
     ROMANISED_SURNAMES,
 )
+from detectors.lexicon.name_cues import (
+    AFTER_CUES,
+    BEFORE_CANTONESE_TITLE,
+    CANTONESE_SURNAME_TITLES,
+    CUES,
+    ENDS_IN_SURNAME,
+    NAME_MARKERS_AFTER,
+    NARRATIVE,
+    NOT_REPORTING,
+    NOT_ROLES,
+    REPORTING,
+    ROLES,
+    SURNAME_TITLES,
+    TITLES,
+)
 from detectors.lexicon.places import LATIN_PLACES, ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.surnames import COMPOUND_SURNAMES, NAME_CHARACTERS, SINGLE_SURNAMES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
-from detectors.lexicon.wordlist import trie_regex, word_set
+from detectors.lexicon.wordlist import trie_regex
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 CUED = 0.65  # a cue word before or a title after a Chinese name
@@ -65,89 +81,98 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # in ordinary words: function words, units, places, organisations, medicine, dates.
 _NOT_GIVEN = (
     "的了是在与與及或也都又还還就把被让讓给給对對从從往至到这這那哪什么麼吗嗎呢吧啊呀哦嘛个個们們些每各该該某此"
-    "不没沒无無未别別很较較更最会會能要应應需须須得着著过過"
-    "年日时時分秒周週号號次度量率费費额額款价價税稅色性型"
-    "市区區县縣省镇鎮乡鄉村路街巷楼樓层層室院医醫科所局厅廳处處部司店厂廠社校馆館站场場行"
-    "病症证證痛炎瘤癌疮瘡咳嗽痰喘呕嘔吐泻瀉便尿血脉脈舌苔虚虛寒湿濕热熱瘀胀脹酸药藥汤湯丸散膏片剂劑煎服颗顆粒胶膠囊"
-    "块塊斤毫升男女岁歲"
+    "不没沒无無未别別很较較更最会會要应應需须須得着著过過"
+    "年日分秒周週号號次度量率费費额額款价價税稅色性型副总總老"
+    "市区區县縣省镇鎮乡鄉村路街巷楼樓层層室院医醫科所局厅廳处處部司店厂廠社校馆館站场場行宫宮"
+    "病症证證痛瘤癌疮瘡咳嗽痰喘呕嘔吐泻瀉便尿血脉脈舌苔虚虛寒湿濕热熱瘀胀脹酸药藥汤湯丸散膏片剂劑煎服颗顆粒胶膠囊"
+    "块塊斤毫男女岁歲"
 )
 # Characters that end a name rather than continue it when they follow surname + one given character
-# (患者王芳诉头痛 is 王芳, not 王芳诉).
-_STOP_AFTER = "说說称稱诉訴述因自来來去已曾将將今昨近经經复復入出住现現签簽提办辦联聯电電手两兩同和先再"
-_TITLES = word_set(
-    """
-    先生 女士 小姐 太太 夫人 医生 醫生 医师 醫師 大夫 护士 護士 老师 老師 教授 主任 经理 經理 律师 律師
-    同学 同學 同志 阿姨 师傅 師傅 院长 院長 博士 伯伯 婆婆 姑娘 主治医师 主治醫師 治疗师 治療師
-    药剂师 藥劑師 营养师 營養師 社工
-    """
-)
-# Cue words right before a name (a colon or space may sit between).
-_CUES = word_set(
-    """
-    患者 病人 病者 病患 就诊人 就診人 客户 客戶 顾客 顧客 姓名 名字 申请人 申請人 联系人 聯絡人 聯繫人
-    联络人 聯系人 投保人 被保险人 被保險人 受保人 受益人 经办人 經辦人 监护人 監護人 家属 家屬 持卡人
-    户主 戶主 借款人 担保人 擔保人 收件人 寄件人 收货人 收貨人 签名 簽名 签字 簽字 员工 員工 职员 職員
-    法定代表人 负责人 負責人 代理人 委托人 委託人 当事人 當事人 业主 業主 住户 住戶 会员 會員 用户 用戶
-    户名 戶名 收款人 付款人 汇款人 匯款人 联系 聯繫 聯絡 医生 醫生 医师 醫師 护士 護士 父亲 父親 母亲
-    母親 丈夫 妻子 儿子 兒子 女儿 女兒 配偶 致电 致電 感谢 感謝 持证人 持證人 病人姓名 患者姓名
-    患儿 患兒 产妇 產婦 孕妇 孕婦 家人 亲属 親屬 其子 其女 其妻 其夫 其兄 其姐 其弟 其妹 其父 其母
-    之夫 之妻 之子 之女 哥哥 姐姐 弟弟 妹妹 外婆 外公 祖父 祖母 爷爷 爺爺 奶奶 嫲嫲 姨妈 姨媽 舅舅 姑姑
-    叔叔 伯父 伯母 老公 老婆 女婿 儿媳 兒媳 孙子 孫子 孙女 孫女 携女 攜女 携子 攜子 我是 我叫 我係
-    记录者 記錄者 记录人 記錄人 审核人 審核人 审核 審核 参加者 參加者 出席者 讨论病例 討論病例
-    转给 轉給 转账给 轉賬給
-    """
-)
-# Narrative words that, right after a name opening a sentence, make it the subject of a clinical note
-# (陈志强今日复诊, 林美玲覆診, 黎詠欣自述…, 葉振邦於凌晨送院): as good a cue as 患者 before it.
-_NARRATIVE = word_set(
-    """
-    今日 今天 今早 今晨 昨日 昨晚 昨夜 近日 近月 近期 复诊 復診 覆診 就诊 就診 到诊 到診 入院 出院 送院
-    住院 诉 訴 自诉 自訴 自述 主诉 主訴 称 稱 服药 服藥 来电 來電 来诊 來診 现住 現住 于 於 因 产后 產後 术后
-    術後
-    """
-)
-# What may follow a stand-alone name and confirm it: a sex, an age, a phone or identity-card label.
-_AFTER_CUES = word_set(
-    """
-    男 女 电话 電話 手机 手機 身份证 身份證 证件 證件 联系电话 聯絡電話 居民身份证 居民身份證 澳门居民身份证
-    澳門居民身份證 香港身份证 香港身份證 回乡证 回鄉證 护照 護照
-    """
-)
+# (患者王芳诉头痛 is 王芳, not 王芳诉). 时 and 能 open a given name (李时珍, 陈能) but rarely end one.
+_STOP_AFTER = "说說称稱诉訴述因自来來去已曾将將今昨近经經复復入出住现現签簽提办辦联聯电電手两兩同和先再时時能"
+_TITLES = TITLES
+_CUES = CUES | ROLES
 
 
 _SURNAME = f"(?:{trie_regex(COMPOUND_SURNAMES)}|[{''.join(sorted(SINGLE_SURNAMES))}])"
+# The same as one trie (欧 or 欧阳), for regexes that begin with the name: a literal first character lets the
+# engine skip the positions where no surname starts (a lookbehind first prevents that: those use _SURNAME).
+_SURNAME_TRIE = trie_regex(COMPOUND_SURNAMES | SINGLE_SURNAMES)
 _GIVEN = f"(?![{_NOT_GIVEN}])[{_HAN}]"
 _TITLE_ALT = trie_regex(_TITLES)
 _FIRST_GIVEN = f"(?!{_TITLE_ALT}){_GIVEN}"
 _SECOND_GIVEN = f"(?!{_TITLE_ALT})(?![{_STOP_AFTER}]){_GIVEN}"
 _NAME = f"{_SURNAME}{_FIRST_GIVEN}(?:{_SECOND_GIVEN})?"
+_NAME_FIRST = f"{_SURNAME_TRIE}{_FIRST_GIVEN}(?:{_SECOND_GIVEN})?"  # for regexes that begin with the name
 
 _HAS_SURNAME_RE = re.compile(f"[{''.join(sorted({w[0] for w in COMPOUND_SURNAMES} | SINGLE_SURNAMES))}]")
 # A cue word, or a bed number in a ward handover (床12 陳嘉欣, 12床 王芳).
-_CUE = f"(?:{trie_regex(_CUES)}|床[號号]?\\s?\\d{{1,3}}|\\d{{1,3}}\\s?床)"
-_CUED_RE = re.compile(f"{_CUE}[\\s:：]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})")
-_TITLED_RE = re.compile(f"(?P<name>{_NAME})(?=\\s?(?:{_TITLE_ALT}))")
+# (Two regexes: cue words alone begin with a literal, which lets the engine skip most positions.)
+_CUE = trie_regex(_CUES)
+_BED = "床[號号]?\\s?\\d{1,3}|\\d{1,3}\\s?床"
+_CUE_TAIL = f"[\\s:：\\-－]*(?:是|为|為|叫|名叫)?\\s*(?P<name>{_NAME})"
+_CUED_RE = re.compile(f"(?P<cue>{_CUE}){_CUE_TAIL}")
+_BED_RE = re.compile(f"(?P<cue>{_BED}){_CUE_TAIL}")
+_TITLED_RE = re.compile(f"(?P<name>{_NAME_FIRST})(?=\\s?(?P<title>{_TITLE_ALT}))")
+# A bare surname before 先生 / 小姐 / 女士 / 太太 (王先生, 歐陽小姐): the surname is the name.
+_SURNAME_TITLED_RE = re.compile(f"(?P<name>{_SURNAME_TRIE})(?={trie_regex(SURNAME_TITLES)})")
+_HAS_SURNAME_TITLE_RE = re.compile(trie_regex(SURNAME_TITLES))
+# Cantonese 陳生, 李姐, 黃太: a bare surname standing alone (or after 搵 / 同 / 多謝 …) before 生 / 姐 / 太.
+_CANTONESE_TITLED_RE = re.compile(
+    f"(?P<name>{_SURNAME_TRIE})[{''.join(sorted(CANTONESE_SURNAME_TITLES))}]"
+    f"(?=[^{_HAN}\\-－—]|$|你好|您好|嘅|話|话|講|讲|係|呀|啊|今日|已|想|問|问|打|來|来)"
+)
+_HAS_CANTONESE_TITLE_RE = re.compile(f"[{''.join(sorted(CANTONESE_SURNAME_TITLES))}]")
+_BEFORE_CANTONESE_TITLE_RE = re.compile(f"(?:{trie_regex(BEFORE_CANTONESE_TITLE)})\\Z")
+# A clause-opening name before a reporting verb (张伟表示，…; 毛寿龙说).
+_REPORTED_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=\\s?(?:{trie_regex(REPORTING)}))")
+# A name marked as the person meant, wherever it stands (建议鄧凱婷本人…, 區嘉怡你好, 孔祥林之妻).
+_MARKED_RE = re.compile(f"(?P<name>{_NAME_FIRST})(?={trie_regex(NAME_MARKERS_AFTER)})")
+# An @-mention in social text whose handle is a whole name (@王小明).
+_MENTION_RE = re.compile(f"[@＠](?P<name>{_SURNAME}{_GIVEN}(?:{_GIVEN})?)(?![{_HAN}])")
+# Words after a three-character candidate that start at its last character: the name is two long
+# (记者王芳报道 is 王芳; 患者王芳于3月…).
+_ENDER_RE = re.compile(trie_regex(REPORTING | NARRATIVE))
+# Organisation words that may begin inside a candidate (浙江大学: 江大学 is no name) or after a title
+# (金杜律师事务所: 金杜 is no lawyer).
+_ORGANISATION_WORDS = (*(w for w in ORGANISATION_SUFFIXES if len(w) > 1), "事务所", "事務所")
+_ORGANISATION_WORD_RE = re.compile(trie_regex(_ORGANISATION_WORDS))
+# A sex in brackets or after a comma: an everyday word before it is a name all the same (康宁（女，…）).
+_SEX_AFTER_RE = re.compile("\\s?[(（,，:：]\\s?[男女](?:[,，、)）;；\\s]|$)")
 _HAS_TITLE_RE = re.compile(_TITLE_ALT)  # cheap first check: no title, no titled name
 _BOUNDED_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_SURNAME}{_GIVEN}(?:{_GIVEN})?)(?![{_HAN}])")
 _WHOLE_RE = re.compile(f"{_SURNAME}{_GIVEN}(?:{_GIVEN})?")
+# A married woman's name in Hong Kong style: her husband's surname before her own (陳李美華, 司徒陳美鳳).
+_MARRIED_RE = re.compile(f"{_SURNAME}[{''.join(sorted(SINGLE_SURNAMES))}]{_GIVEN}{_GIVEN}")
 # A name opening a sentence, followed by a word that ends it (陈志明的…): below the threshold, unless that
 # word is a clinical narrative one (_NARRATIVE_SUBJECT_RE: 王芳因头痛就诊, 陈志强今日复诊).
 _SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?=[{_STOP_AFTER}于於在的])")
 _HAS_SUBJECT_END_RE = re.compile(f"[{_STOP_AFTER}于於在的]")  # cheap first check for _SUBJECT_RE
-_NARRATIVE_SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?={trie_regex(_NARRATIVE)})")
+_NARRATIVE_SUBJECT_RE = re.compile(f"(?<![{_HAN}])(?P<name>{_NAME})(?={trie_regex(NARRATIVE)})")
+# Names that open a clause before a narrative or reporting word, or stand before a marker, with a cheap
+# first check for each (None: always run).
+_SUBJECT_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (_NARRATIVE_SUBJECT_RE, None),
+    (_REPORTED_RE, re.compile(trie_regex(REPORTING))),
+    (_MARKED_RE, re.compile(trie_regex(NAME_MARKERS_AFTER))),
+)
 _LIST_SEPARATORS = "、，,/和及与與"
 _LAST_WORD_RE = re.compile(r"[A-Za-z]{2,}[.,:;]?\s*[(（]?\s*\Z")
 _FIRST_WORD_RE = re.compile(r"\s*[)）]?[,.;:]?\s*[(（]?[A-Za-z]{2,}")
 _HAN_CHARS_RE = re.compile(f"[{_HAN}]")
+_NUMERALS = "0123456789０１２３４５６７８９一二三四五六七八九十百千两兩几幾数數"
 # ... or an identity number in brackets right after it: 溫志強（K382915(1)）, 陈明（440106…）.
+# A bracket may sit between the name and the sex (韩文武（离任）：男), and a phone number in brackets
+# confirms it too (谭志刚（139 2875 4106）).
 _AFTER_CUE_RE = re.compile(
-    f"[\\s,，、:：(（]*(?:{trie_regex(_AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))"
-    "|\\s?[(（]\\s?(?:[A-Z]{1,2}\\d{6}|\\d{17}[\\dXx]|[157]\\d{6})"
+    f"[\\s,，、:：(（)）]*(?:[(（][^()（）]{{1,10}}[)）][\\s,，、:：]*)?(?:{trie_regex(AFTER_CUES)}|\\d{{1,3}}\\s*(?:岁|歲))"
+    "|\\s?[(（]\\s?(?:[A-Z]{1,2}\\d{6}|\\d{17}[\\dXx]|[157]\\d{6}|(?:\\+?\\d{2,4}[\\s-]?)?\\d{3,4}[\\s-]?\\d{4}[)）])"
 )
 
 _NEVER_NAMES = HERBS | TCM_TERMS
 _NOT_NAMES = COMMON_WORDS | PLACES
 _LONGEST_WORD = max(len(word) for word in _NEVER_NAMES | _NOT_NAMES)
+_LONGEST_ORGANISATION_WORD = max(len(word) for word in _ORGANISATION_WORDS)
 
 # Latin script.
 _HAS_UPPER_RE = re.compile("[A-ZÀ-ÖØ-Þ]")
@@ -170,7 +195,7 @@ _SLASHED_NAME_RE = re.compile(
     r"(?<![A-Za-z])(?P<surname>[A-Z]{2,})[/^](?P<given>[A-Z]{2,}(?:[ ^][A-Z]{2,}){0,2})"
 )
 _LATIN_CUE_RE = re.compile(r"\b(?:" + "|".join(LATIN_CUES) + r")\b")
-_ZH_CUE_RE = re.compile(trie_regex(_CUES))
+_ZH_CUE_RE = re.compile(trie_regex(CUES))
 _DOSE_AFTER_RE = re.compile(r"\s?\d{1,3}(?:\.\d)?\s?(?:g|mg|ml)(?![A-Za-z])")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
 _COMMA_RE = re.compile(r"\s*,\s*")
@@ -189,7 +214,7 @@ class PersonRecognizer(SpanRecognizer):
     # The shapes, for documentation and Presidio's explanations; ``analyze`` does the work, because a
     # name needs lexicon checks that a pattern cannot express.
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("zh_name_cued", f"(?:{trie_regex(_CUES)})[\\s:：]*(?P<name>{_NAME})", CUED),
+        Pattern("zh_name_cued", _CUED_RE.pattern, CUED),
         Pattern("zh_name_titled", f"{_NAME}(?=\\s?(?:{_TITLE_ALT}))", CUED),
         Pattern("zh_name_whole_value", f"^{_SURNAME}{_GIVEN}(?:{_GIVEN})?$", WHOLE_VALUE),
         Pattern("zh_name_bounded", _BOUNDED_RE.pattern, BOUNDED),
@@ -249,6 +274,11 @@ class PersonRecognizer(SpanRecognizer):
         "branch",
         "department",
         "diagnosis",
+        "brand",
+        "retailer",
+        "merchant",
+        "shop",
+        "store",
         "syndrome",
         "symptom",
         "药",
@@ -259,6 +289,10 @@ class PersonRecognizer(SpanRecognizer):
         "科室",
         "诊断",
         "診斷",
+        "品牌",
+        "商户",
+        "商戶",
+        "商家",
     )
 
     def spans(self, text: str) -> list[Span]:
@@ -327,7 +361,37 @@ def _not_a_name(text: str, start: int, end: int) -> bool:
         _lexicon_word_at(text, start, _NEVER_NAMES)
         or _everyday_word_at(text, start, end)
         or text.startswith(ORGANISATION_SUFFIXES, end)
+        or _organisation_inside(text, start, end)
     )
+
+
+def _organisation_inside(text: str, start: int, end: int) -> bool:
+    """An organisation word begins inside the candidate ``text[start:end]`` (江大学 of 浙江大学)."""
+    found = _ORGANISATION_WORD_RE.search(text, start + 1, end + _LONGEST_ORGANISATION_WORD)
+    return found is not None and found.start() < end
+
+
+def _glued_before(text: str, start: int) -> bool:
+    """The character at ``start`` ends a word that begins before it (谢谢, 方向, 对于, 300万): no name
+    starts there."""
+    if start == 0:
+        return False
+    return text[start - 1 : start + 1] in ENDS_IN_SURNAME or (
+        text[start] in "万萬" and text[start - 1] in _NUMERALS
+    )
+
+
+def _place_as_given(text: str, start: int, end: int) -> bool:
+    """The given name of the candidate is a place (谈武汉经适房: 谈 + 武汉 is no name)."""
+    return end - start == 3 and (text[start + 1 : end] in PLACES or text[start + 1 : end] in COMMON_WORDS)
+
+
+def _trimmed(text: str, start: int, end: int) -> int:
+    """The end of a three-character candidate whose last character begins a reporting or narrative word
+    (王芳报道, 王芳于3月): one shorter. Otherwise ``end``."""
+    if end - start == 3 and text[start:end][:2] not in COMPOUND_SURNAMES and _ENDER_RE.match(text, end - 1):
+        return end - 1
+    return end
 
 
 def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
@@ -336,17 +400,26 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         start = text.index(stripped)
         _whole_value(stripped, start, spans)
         return
-    for match in _CUED_RE.finditer(text):
+    if 4 <= len(stripped) <= 5 and _MARRIED_RE.fullmatch(stripped):  # 陳李美華, 司徒陳美鳳
+        if not _not_a_name(stripped, 0, len(stripped)):
+            start = text.index(stripped)
+            _add(spans, start, start + len(stripped), WHOLE_VALUE_WEAK)
+        return
+    for match in chain(_CUED_RE.finditer(text), _BED_RE.finditer(text) if "床" in text else ()):
         start, end = match.span("name")
-        if not _not_a_name(text, start, end):
+        if _false_role(text, match.end("cue")):
+            continue
+        if text[start] in "向于於" and not _AFTER_CUE_RE.match(text, end):  # 负责人向美方介绍: a preposition
+            continue
+        end = _trimmed(text, start, end)
+        if not _not_a_name(text, start, end) and not _place_as_given(text, start, end):
             _add(spans, start, end, CUED)
-    for match in _TITLED_RE.finditer(text) if _HAS_TITLE_RE.search(text) else ():
-        start, end = match.span("name")
-        if not _lexicon_word_at(text, start, _NEVER_NAMES) and not _everyday_word_at(text, start, end):
-            _add(spans, start, end, CUED)
+    _titled_names(text, spans)
     for match in _BOUNDED_RE.finditer(text):
         start, end = match.span("name")
         if _not_a_name(text, start, end):
+            if text[start:end] in COMMON_WORDS and _SEX_AFTER_RE.match(text, end):  # 康宁（女，…）
+                _add(spans, start, end, CUED)
             continue
         listed = start > 1 and text[start - 1] in _LIST_SEPARATORS and _cued_name_ends(text, start - 1, spans)
         cued = listed or _AFTER_CUE_RE.match(text, end) or _latin_cue_before(text, start)
@@ -358,10 +431,71 @@ def _chinese_names(text: str, spans: dict[tuple[int, int], float]) -> None:
         start, end = match.span("name")
         if not _not_a_name(text, start, end):
             _add(spans, start, end, BOUNDED if end - start >= 3 else BOUNDED_SHORT)
-    for match in _NARRATIVE_SUBJECT_RE.finditer(text):
+    for regex, quick in _SUBJECT_RULES:
+        for match in regex.finditer(text) if quick is None or quick.search(text) else ():
+            start, end = match.span("name")
+            if regex is _REPORTED_RE and text[end - 1 : end + 1] in NOT_REPORTING:  # 小说, 自称
+                continue
+            if not _glued_before(text, start) and not _not_a_name(text, start, end):
+                _add(spans, start, end, CUED)
+    if "@" in text or "＠" in text:
+        for match in _MENTION_RE.finditer(text):
+            start, end = match.span("name")
+            if not _not_a_name(text, start, end):
+                _add(spans, start, end, CUED)
+
+
+def _false_role(text: str, cue_end: int) -> bool:
+    """The cue ending at ``cue_end`` is part of a longer word that is no role (已经理解, 不会长期), or its
+    last character begins a place (东莞市长安: 长安 is a town, not 市长 安…)."""
+    return _lexicon_word_at(text, cue_end - 1, PLACES) or any(
+        text.startswith(word, cue_end - len(word)) for word in NOT_ROLES if cue_end >= len(word)
+    )
+
+
+def _titled_names(text: str, spans: dict[tuple[int, int], float]) -> None:
+    """Names before a title (陈志明先生, 胡振东主任), and bare surnames before 先生 / 小姐 / 女士 / 太太
+    or, in Cantonese, 生 / 姐 / 太 (王先生, 陳生, 李姐)."""
+    for match in _TITLED_RE.finditer(text) if _HAS_TITLE_RE.search(text) else ():
         start, end = match.span("name")
-        if not _not_a_name(text, start, end):
+        if _glued_before(text, start) or _verb_then_surname(text, start, end):
+            continue
+        if (
+            not _lexicon_word_at(text, start, _NEVER_NAMES)
+            and not _everyday_word_at(text, start, end)
+            and not text.startswith(_ORGANISATION_WORDS, match.end("title"))  # 金杜律师事务所
+            and not _organisation_inside(text, start, end)  # 江大学 of 浙江大学教授
+        ):
             _add(spans, start, end, CUED)
+    if _HAS_SURNAME_TITLE_RE.search(text):
+        for match in _SURNAME_TITLED_RE.finditer(text):
+            start, end = match.span("name")
+            if not _weak_surname_at(text, start):
+                _add(spans, start, end, CUED)
+    if _HAS_CANTONESE_TITLE_RE.search(text):
+        for match in _CANTONESE_TITLED_RE.finditer(text):
+            start, end = match.span("name")
+            alone = start == 0 or not _HAN_CHARS_RE.match(text, start - 1)
+            after_verb = _BEFORE_CANTONESE_TITLE_RE.search(text, max(0, start - 2), start) is not None
+            word = text[start : end + 1]
+            if (alone or after_verb) and word not in COMMON_WORDS and not _not_a_name(text, start, end + 1):
+                _add(spans, start, end, CUED)
+
+
+def _verb_then_surname(text: str, start: int, end: int) -> bool:
+    """A two-character candidate that is a verb and a bare surname (祝黄教授, 谢王先生): the name is the
+    surname alone."""
+    return (
+        end - start == 2
+        and text[start] in "祝谢謝向于於请請叫问問找给給让讓"
+        and text[start + 1] in SINGLE_SURNAMES
+    )
+
+
+def _weak_surname_at(text: str, start: int) -> bool:
+    """The surname at ``start`` is more likely a preposition or the end of a word (向先生请教, 谢谢先生)."""
+    glued = start > 0 and _HAN_CHARS_RE.match(text, start - 1) is not None
+    return (glued and text[start] in "向于於") or _glued_before(text, start)
 
 
 def _latin_word_beside(text: str, start: int, end: int) -> bool:
@@ -390,7 +524,11 @@ def _whole_value(value: str, offset: int, spans: dict[tuple[int, int], float]) -
         return
     end = offset + len(value)
     given = value[2:] if value[:2] in COMPOUND_SURNAMES else value[1:]
-    if _everyday_word_at(value, 0, len(value)) or given in _TITLES:  # 高明 in a name field; 陈先生
+    if _everyday_word_at(value, 0, len(value)):  # 高明 in a name field
+        _add(spans, offset, end, HINT_ONLY)
+    elif given in SURNAME_TITLES or (given in CANTONESE_SURNAME_TITLES and not _weak_surname_at(value, 0)):
+        _add(spans, offset, end - len(given), CUED)  # 陈先生, 陳太: the surname is the name
+    elif given in _TITLES:  # 陈医生
         _add(spans, offset, end, HINT_ONLY)
     elif len(value) == 2 and value[1] not in NAME_CHARACTERS:
         _add(spans, offset, end, WHOLE_VALUE_WEAK)
