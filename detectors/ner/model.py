@@ -93,13 +93,14 @@ def viterbi(emissions: np.ndarray[Any, Any], transitions: np.ndarray[Any, Any]) 
     count, length, tags = emissions.shape
     score = emissions[:, 0, :]
     back = np.empty((max(length - 1, 0), count, tags), dtype=np.intp)
+    into = np.ascontiguousarray(transitions.T)  # [to, from]: the reduction runs over contiguous memory
     rows = np.arange(count)[:, None]
     columns = np.arange(tags)[None, :]
     for step in range(1, length):
-        best = (score[:, :, None] + transitions).argmax(axis=1)
+        best = (score[:, None, :] + into).argmax(axis=2)
         back[step - 1] = best
         # The best candidate's score, gathered rather than recomputed with a second pass (same floats).
-        score = score[rows, best] + transitions[best, columns] + emissions[:, step, :]
+        score = score[rows, best] + into[columns, best] + emissions[:, step, :]
     path = np.empty((count, length), dtype=np.intp)
     path[:, -1] = score.argmax(axis=1)
     texts = np.arange(count)
