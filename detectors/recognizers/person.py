@@ -4,7 +4,10 @@ A Chinese name is a surname from :mod:`detectors.lexicon.surnames` (single, or c
 followed by one or two given-name characters. Because every surname character is also an everyday word
 character (高血压, 周一, 陈皮), a match in free text needs context, and scores are graded by it:
 
-* a cue word just before (患者 客戶 聯絡人 投保人 …) or a title just after (先生 女士 醫生 …): ``CUED``;
+* a cue word just before (患者 客戶 聯絡人 投保人 …), a role or post (记者 所长 總監 物理治療師 …) or a title
+  just after (先生 女士 醫生 …): ``CUED``; so are a clause-opening name before a reporting verb (张伟表示),
+  a name before 本人 / 之妻 / 你好, an @-mention whose handle is a name (@王小明), and a bare surname before
+  先生 / 小姐 / 女士 / 太太 or, standing alone, Cantonese 生 / 姐 / 太 (王先生, 陳太: the surname is found);
 * a whole field value of 2–4 Han characters shaped like a name: ``WHOLE_VALUE`` (a field name such as
   ``name`` or ``联系人`` adds the usual hint boost in the classifier);
 * the subject of a clinical note's sentence, a name opening it before a narrative word (``王芳因头痛就诊``,
