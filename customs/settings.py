@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         REPO_ROOT / "var" / "secrets" / "pseudonym.key",
         description="File holding the pseudonym secret; created with a random key if missing",
     )
+    audit_key_file: Path = Field(
+        REPO_ROOT / "var" / "secrets" / "audit-signing.key",
+        description="Ed25519 key (PEM) signing audit checkpoints; created (mode 0600) if missing;"
+        " `customs audit public-key` prints its public half",
+    )
+    audit_checkpoint_seconds: float = Field(
+        10.0, gt=0, description="Seconds between signed checkpoints of each audit chain"
+    )
     schemas_dir: Path = Field(REPO_ROOT / "schemas", description="Avro schemas and their local ids")
     max_record_bytes: int = Field(262_144, ge=1, description="Larger records are quarantined")
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
@@ -90,6 +98,9 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", description="Address the /metrics endpoint listens on")
     lag_interval: float = Field(5.0, gt=0, description="Seconds between consumer-lag updates")
+    kafka_timeout: float = Field(
+        10.0, gt=0, description="Seconds a command waits for Kafka before saying it cannot be reached"
+    )
     # The quarantine review service (``customs review``).
     review_db: Path = Field(REPO_ROOT / "var" / "review.db", description="SQLite file of the review store")
     review_database_url: str | None = Field(
@@ -105,6 +116,9 @@ class Settings(BaseSettings):
     )
     review_host: str = Field("127.0.0.1", description="Address the review service listens on")
     review_port: int = Field(8088, ge=0, le=65535, description="Port of the review service")
+    review_metrics_port: int = Field(
+        9470, ge=0, le=65535, description="Port of the review service's /metrics (0 disables)"
+    )
     review_group: str | None = Field(None, description="Consumer group of the review ingest (APP_ID-review)")
     review_transactional_id: str | None = Field(
         None, description="Transactional id of the release producer (APP_ID-review-release)"
@@ -132,6 +146,12 @@ class Settings(BaseSettings):
         " the client; login throttling counts by that client address",
     )
     review_page_size: int = Field(25, ge=1, le=500, description="Held records per queue page")
+    review_retention_days: float = Field(
+        90.0, gt=0, description="Days a held (or released) record is kept before the review service purges it"
+    )
+    review_rejected_retention_days: float = Field(
+        30.0, gt=0, description="Days a rejected record is kept before the review service purges it"
+    )
     review_bulk_limit: int = Field(500, ge=1, description="Most records one bulk action touches")
 
     @field_validator("inbound_topics", mode="before")
