@@ -87,6 +87,10 @@ _ORGANISATION_WORDS = (
 _HERB_WORDS = sorted(HERBS | TCM_TERMS, key=len, reverse=True)
 _HERB_REACH = max(map(len, _HERB_WORDS))
 _HERB_RE = re.compile(trie_regex(_HERB_WORDS))
+# Buildings, floors, rooms and halls: a word ending so carries an address on after its number.
+_BUILDING_END = re.compile(
+    r"(?:大厦|大廈|中心|广场|廣場|大楼|大樓|号楼|號樓|楼|樓|层|層|室|馆|館|厅|廳|座|栋|棟|单元|單元|门|門|铺|舖|档|檔)$"
+)
 PERSON_SCORE = 0.75
 ADDRESS_SCORE = 0.7
 
@@ -175,8 +179,14 @@ def _is_place(text: str, word: Word) -> bool:
 
 
 def _continues(text: str, word: Word) -> bool:
+    """Whether ``word`` carries an address on: a numbered part, an estate or building word, or a building,
+    floor or room the model reads as a place or organisation (上海光大会展中心, 西馆, 三楼, 展厅)."""
     part = text[word.start : word.end].strip()
-    return bool(part) and _ADDRESS_PART.match(part) is not None
+    if not part:
+        return False
+    if _ADDRESS_PART.match(part) is not None:
+        return True
+    return word.tag in {"LOC", "ORG", "n", "nz", "m"} and _BUILDING_END.search(part) is not None
 
 
 def address_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float]]:
