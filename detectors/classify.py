@@ -14,6 +14,7 @@ from detectors.ner.reader import shared_reader
 from detectors.ner.spans import is_running_text, needs_model, organisation_spans
 from detectors.recognizers import GbaRecognizer
 from detectors.recognizers.base import Span, SpanRecognizer
+from detectors.subject import with_subjects
 from detectors.walker import Field, JsonValue, walk
 
 DEFAULT_THRESHOLD = 0.5
@@ -185,13 +186,14 @@ class Classifier:
     ) -> list[Finding]:
         """The findings in every string field of ``record``; ``fields``: those fields if already walked
         (``Codec.decode`` walks them while it measures the depth); ``ner``: False leaves the model out
-        for this record (a flow whose policy turns it off)."""
+        for this record (a flow whose policy turns it off). ``HEALTH_DATA`` with no data subject in the
+        record is no finding (``detectors.subject``)."""
         findings: list[Finding] = []
         find = self.find
         for path, text, hint in walk(record).fields if fields is None else fields:
             for start, end, score, entity in find(text, hint, ner):
                 findings.append(Finding(path, entity, start, end, score))
-        return findings
+        return with_subjects(record, findings)
 
     def classify_many(
         self, items: Sequence[tuple[JsonValue, Sequence[Field] | None, bool]]
@@ -217,7 +219,7 @@ class Classifier:
                     unread.append(text)
         reader.prime(unread)
         out: list[list[Finding]] = []
-        for fields, (_, _, ner) in zip(walked, items, strict=True):
+        for fields, (record, _, ner) in zip(walked, items, strict=True):
             findings: list[Finding] = []
             for path, text, hint in fields:
                 known = rules.get((text, hint)) if ner else None
@@ -227,5 +229,5 @@ class Classifier:
                     else self.find(text, hint, ner)
                 ):
                     findings.append(Finding(path, entity, start, end, score))
-            out.append(findings)
+            out.append(with_subjects(record, findings))
         return out

@@ -10,11 +10,13 @@
 * free-text paragraphs mixing several entities, in Simplified, Traditional and English;
 * clean records: orders and logistics with look-alike numbers (18-digit order numbers failing the ID
   checksum, Luhn-failing tracking numbers, HKID-shaped part numbers with a wrong check character,
-  amounts, timestamps), herb stock lists, and formulary prescriptions not linked to anyone.
+  amounts, timestamps), herb stock lists, formulary prescriptions, herb batches with their doses and
+  pharmacopoeia quality notes, medicine catalogues and monographs — none linked to anyone.
 
-Clean records hold no identifier of a person. A formulary prescription in one is still labelled
-``HEALTH_DATA`` (what a health detector should find), and its herb names are listed in ``herbs`` so an
-evaluation can tell how often a name detector mistakes a herb (陈皮, 黄芪, 何首乌) for a person.
+Clean records hold no personal information, not even health data: a herb list with doses or a drug with its
+indications is health data only about a person (``detectors.subject``). The herb names of their herb lists
+are still listed in ``herbs`` so an evaluation can tell how often a name detector mistakes a herb (陈皮, 黄芪,
+何首乌) for a person.
 
 Every span is ``(path, entity, start, end)`` with ``path`` the dot-joined JSON path of a string value and
 ``start``/``end`` character offsets in it, the same convention as the classifier's findings. All values
@@ -94,15 +96,17 @@ class _Text:
         self.spans.append((entity, self._length, self._length + len(value)))
         return self.add(value)
 
-    def prescription(self, items: list[tuple[str, str]], sep: str) -> _Text:
-        """A herb + dose list as one ``HEALTH_DATA`` span, each herb name remembered."""
+    def prescription(self, items: list[tuple[str, str]], sep: str, subject: bool = True) -> _Text:
+        """A herb + dose list, each herb name remembered; one ``HEALTH_DATA`` span when it is someone's
+        (``subject``), none in a batch, a formulary or a catalogue (no data subject)."""
         start = self._length
         for index, (herb, dose) in enumerate(items):
             if index:
                 self.add(sep)
             self.herbs.append((self._length, self._length + len(herb)))
             self.add(herb + dose)
-        self.spans.append(("HEALTH_DATA", start, self._length))
+        if subject:
+            self.spans.append(("HEALTH_DATA", start, self._length))
         return self
 
     @property
@@ -354,6 +358,84 @@ _TRICKY_EN = (
     "Pain points: customs clearance and labelling",
     "Heart-shaped gift boxes, 200 pcs",
 )
+_HERB_SUPPLIERS = (
+    "东莞市岭南饮片厂",
+    "广州医药集团",
+    "佛山市南海中药饮片有限公司",
+    "香港中藥材貿易行",
+    "Pearl River Herbal Trading Ltd.",
+)
+_QC_NOTES: dict[str, tuple[str, ...]] = {
+    "zh-Hans": (
+        "第{batch}批饮片抽检合格，含量测定符合2020版药典要求。",
+        "水分、总灰分及浸出物检查均符合《中国药典》规定，准予放行。",
+        "性状、鉴别、检查项均符合规定，重金属及有害元素未超标。",
+        "二氧化硫残留量低于150mg/kg，第{batch}批已放行。",
+    ),
+    "zh-Hant": (
+        "第{batch}批飲片抽檢合格，含量測定符合《香港中藥材標準》要求。",
+        "水分、總灰分及浸出物檢查均符合規定，准予放行。",
+        "性狀、鑒別、檢查項均符合規定，第{batch}批已放行。",
+    ),
+    "en": (
+        "Batch {batch} passed QC; assay complies with the Chinese Pharmacopoeia 2020.",
+        "Moisture, total ash and heavy metals within limits; released for shipment.",
+        "Identification and assay comply with the Hong Kong Chinese Materia Medica Standards.",
+    ),
+}
+# Catalogue lines and monographs: (key, value) pairs.
+_CATALOGUE: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
+    "zh-Hans": (
+        (
+            ("品名", "六味地黄丸"),
+            ("规格", "每8丸相当于饮片3g"),
+            ("功能主治", "滋阴补肾。用于肾阴亏损，头晕耳鸣，腰膝酸软，骨蒸潮热，盗汗遗精。"),
+            ("用法用量", "口服，一次8丸，一日3次。"),
+        ),
+        (
+            ("品名", "板蓝根颗粒"),
+            ("规格", "每袋装10g"),
+            ("功能主治", "清热解毒，凉血利咽。用于肺胃热盛所致的咽喉肿痛、口咽干燥。"),
+            ("用法用量", "开水冲服，一次5～10g，一日3～4次。"),
+        ),
+        (
+            ("药材", "黄芪"),
+            ("来源", "本品为豆科植物蒙古黄芪的干燥根。"),
+            ("检查", "水分不得过10.0%；总灰分不得过5.0%。"),
+            ("含量测定", "按干燥品计算，含黄芪甲苷不得少于0.080%。"),
+        ),
+    ),
+    "zh-Hant": (
+        (
+            ("產品", "玉屏風散"),
+            ("組成", "黃芪18g、白朮12g、防風6g"),
+            ("功能主治", "益氣固表止汗。用於表虛自汗，易感風邪。"),
+        ),
+        (
+            ("藥材", "當歸"),
+            ("來源", "本品為傘形科植物當歸的乾燥根。"),
+            ("檢查", "水分不得過15.0%；總灰分不得過7.0%。"),
+        ),
+    ),
+    "en": (
+        (
+            ("product", "Amoxicillin 500 mg capsules"),
+            ("pack", "3 x 10 capsules"),
+            ("indications", "Infections of the respiratory tract, such as pneumonia and bronchitis."),
+            ("dosage", "Adults: 500 mg three times daily."),
+        ),
+        (
+            ("product", "Metformin 500 mg tablets"),
+            ("pack", "100 tablets"),
+            ("indications", "Type 2 diabetes mellitus when diet and exercise are not enough."),
+        ),
+        (
+            ("monograph", "Astragali Radix (Huangqi)"),
+            ("tests", "Water not more than 10.0%; total ash not more than 5.0%."),
+            ("assay", "Contains not less than 0.080% of astragaloside IV, on the dried basis."),
+        ),
+    ),
+}
 _HERB_ORIGINS = ("广东新会", "甘肃岷县", "浙江磐安", "云南文山", "安徽亳州", "河南焦作")
 
 _FIRST_VISIT = date(2025, 1, 1).toordinal()
@@ -840,12 +922,13 @@ def _clean_orders(rng: random.Random, ident: str) -> LabelledRecord:
 
 
 def _clean_formulary(rng: random.Random, ident: str) -> LabelledRecord:
+    """A formulary entry: a prescription that is no one's, so no health data (no data subject)."""
     b = _Builder()
     formula, items = pick(rng, _FORMULAS)
     b.put("id", ident)
     b.put("formula_code", f"TCM-F{below(rng, 10**4):04d}")
-    b.put("formula", formula, "HEALTH_DATA")
-    b.text("composition", _Text().prescription(list(items), pick(rng, ("、", "，", " "))))
+    b.put("formula", formula)
+    b.text("composition", _Text().prescription(list(items), pick(rng, ("、", "，", " ")), subject=False))
     b.put("price_cny", round(rng.uniform(20, 90), 2))
     b.put("updated", _visit_date(rng).isoformat())
     return b.done("zh-Hans", "clean", "clean_formulary")
@@ -865,6 +948,44 @@ def _clean_herb_stock(rng: random.Random, ident: str) -> LabelledRecord:
     return b.done("zh-Hans", "clean", "clean_herb_stock")
 
 
+def _clean_herb_batch(rng: random.Random, ident: str) -> LabelledRecord:
+    """A herb batch crossing from a Dongguan factory to a Hong Kong trading house: a herb + dose list and
+    a pharmacopoeia quality note, trade data with no data subject (zh-Hans, zh-Hant or English keys)."""
+    b = _Builder()
+    point = rng.random()
+    language: Language = "zh-Hans" if point < 0.5 else "zh-Hant" if point < 0.75 else "en"
+    traditional = language == "zh-Hant"
+    herbs = _Text().prescription(
+        _prescription(rng, traditional, 4, 6), pick(rng, ("，", "、", " ")), subject=False
+    )
+    batch = f"{between(rng, 1, 99)}"
+    keys = {
+        "zh-Hans": ("batch", "herbs", "supplier", "note"),
+        "zh-Hant": ("批次", "藥材", "供應商", "備註"),
+        "en": ("lot", "composition", "supplier", "qc_note"),
+    }[language]
+    b.put("id", ident)
+    b.put(f"{keys[0]}.batch_no", f"YP{_visit_date(rng):%Y%m%d}-{batch}")
+    b.text(f"{keys[0]}.{keys[1]}", herbs)
+    b.put(f"{keys[0]}.{keys[2]}", pick(rng, _HERB_SUPPLIERS))
+    b.put(f"{keys[0]}.{keys[3]}", pick(rng, _QC_NOTES[language]).format(batch=batch))
+    b.put(f"{keys[0]}.qty_kg", between(rng, 20, 800))
+    return b.done(language, "clean", "clean_herb_batch")
+
+
+def _clean_catalogue(rng: random.Random, ident: str) -> LabelledRecord:
+    """A medicine catalogue line or a pharmacopoeia monograph: what a product treats and how it is
+    dosed, about no one (zh-Hans, zh-Hant or English)."""
+    b = _Builder()
+    point = rng.random()
+    language: Language = "zh-Hans" if point < 0.4 else "zh-Hant" if point < 0.7 else "en"
+    b.put("sku", f"CAT-{below(rng, 10**6):06d}")
+    for key, value in pick(rng, _CATALOGUE[language]):
+        b.put(key, value)
+    b.put("price", f"{pick(rng, ('¥', 'HK$', 'MOP '))}{rng.uniform(12, 480):.2f}")
+    return b.done(language, "clean", "clean_catalogue")
+
+
 Shape = Callable[[random.Random, str], LabelledRecord]
 _SHAPES: tuple[tuple[str, Shape | None, int], ...] = (
     ("generated", None, 40),
@@ -878,6 +999,8 @@ _SHAPES: tuple[tuple[str, Shape | None, int], ...] = (
     ("clean_orders", _clean_orders, 10),
     ("clean_formulary", _clean_formulary, 4),
     ("clean_herb_stock", _clean_herb_stock, 4),
+    ("clean_herb_batch", _clean_herb_batch, 4),
+    ("clean_catalogue", _clean_catalogue, 3),
 )
 _TOTAL = sum(weight for _, _, weight in _SHAPES)
 
