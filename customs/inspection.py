@@ -11,9 +11,10 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from customs.audit.subjects import subject_digests
 from detectors.classify import Classifier
 from detectors.finding import Finding
 from detectors.walker import JsonValue
@@ -23,7 +24,7 @@ from rules.desensitise import desensitise
 from rules.policy import Policy
 from rules.reasons import Reason
 from streams import headers as h
-from streams.codec import Codec, Decoded, DecodeError, compact_json
+from streams.codec import Codec, Decoded, DecodeError, EncodeError, compact_json
 
 log = logging.getLogger("customs.inspection")
 
@@ -49,6 +50,7 @@ class Verdict:
     detail: str | None = None
     classify_seconds: float = 0.0  # time spent finding personal information
     inspect_seconds: float = 0.0  # time of the whole inspection, classification included
+    subjects: tuple[str, ...] = ()  # keyed digests of the identifiers found (customs.audit.subjects)
 
     @property
     def action(self) -> Action:
@@ -68,6 +70,7 @@ class Verdict:
             "entities": dict(sorted(Counter(f.entity for f in self.findings).items())),
             "digest_in": self.digest,
             "digest_out": hashlib.sha256(self.value).hexdigest(),
+            "subjects": list(self.subjects),
         }
 
 
@@ -182,10 +185,13 @@ class Inspector:
                     token_key=self.token_key,
                 )
                 out = self.codec.encode(masked, decoded)
+        except EncodeError as exc:  # the schema cannot hold a masked value: held, unchanged
+            decision = Decision(Action.QUARANTINE, (Reason.MASK_BREAKS_SCHEMA,), (), policy.version)
+            return self._verdict(decision, value, (), digest, origin, exc.detail, started=started)
         except Exception as exc:  # a bug or a policy it cannot apply must not stop the stream
             decision = Decision(Action.QUARANTINE, (Reason.POLICY_ERROR,), (), policy.version)
             return self._verdict(decision, value, (), digest, origin, type(exc).__name__, started=started)
-        return self._verdict(
+        verdict = self._verdict(
             decision,
             out,
             tuple(findings),
@@ -195,6 +201,7 @@ class Inspector:
             classify_seconds=classify_seconds,
             started=started,
         )
+        return replace(verdict, subjects=subject_digests(decoded.record, findings, self.pseudonym_key))
 
     def _shadow(
         self, record: JsonValue, findings: Sequence[Finding], flow: FlowContext, decision: Decision

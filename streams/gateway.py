@@ -11,6 +11,19 @@ that is given a partition first starts its producer — which fences the previou
 open transaction — and only then reads the committed offset, so a crashed worker's half-done batch
 is invisible downstream and done again. A partition is given up only between batches.
 
+Audit chain: the audit events of one input partition form one hash chain (``gateway:TOPIC:PARTITION``,
+see customs/audit/chain.py), and the chain's head — the next ``seq`` and the last event's hash — is kept
+as the metadata of that partition's committed offset, which the same transaction commits:
+
+1. a batch's audit events are chained from the head in memory when its transaction is built, and a
+   signed checkpoint is added when ``audit_checkpoint_seconds`` have passed since the last one;
+2. ``send_offsets_to_transaction`` commits the next offset *and* the new head with the events;
+3. the head in memory moves on only once the commit succeeded;
+4. on taking a partition over (after a restart, a rebalance or a failed transaction) the head is read back
+   from the committed offset's metadata, after the fence. An aborted transaction's events are invisible and
+   its head never committed, so the records read again are chained again from the same head, to the same
+   hashes: the committed chain has no gap and no fork, whatever was retried.
+
 Faust's agent (``streams/faust_worker.py``, ``CUSTOMS_STREAM_ENGINE=faust``) gives the same guarantee
 record by record; this engine does the bookkeeping once per batch, which is what lets one worker
 keep up with thousands of records a second (see load/results/README.md).
@@ -31,6 +44,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord
 
+from customs.audit.chain import Chainer, Head
+from customs.audit.signing import checkpoint, load_signing_key
 from customs.inspection import Inspector, Verdict
 from customs.settings import Settings
 from streams import compression, routing
@@ -102,6 +117,7 @@ class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
             await self.gateway.producers.stop(revoked)
             for tp in revoked:
                 self.gateway.positions.pop((tp.topic, tp.partition), None)
+                self.gateway.heads.pop(tp, None)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         async with self.gateway.lock:
@@ -129,6 +145,9 @@ class BatchGateway:
         self._committing: asyncio.Task[None] | None = None  # the batch being committed
         self._owners: dict[TopicPartition, int] = {}  # take-overs of each partition so far
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify")
+        self.heads: dict[TopicPartition, Head] = {}  # each input partition's audit chain, as committed
+        self.checkpointed: dict[TopicPartition, float] = {}  # monotonic time of its last checkpoint
+        self.signing_key = load_signing_key(settings.audit_key_file)
         self.consumer = self._new_consumer()
 
     def _new_consumer(self) -> AIOKafkaConsumer:
@@ -172,13 +191,21 @@ class BatchGateway:
         """Own ``tp``: fence its earlier producer, then continue from the offset committed with it."""
         self._owners[tp] = self._owners.get(tp, 0) + 1
         await self.producers.start(tp)
-        committed = await self.consumer.committed(tp)
+        committed, metadata = await self._committed(tp)
+        self.heads[tp] = Head.decode(routing.chain_name(tp.topic, tp.partition), metadata)
         self.positions.pop((tp.topic, tp.partition), None)
         if committed is None:  # nothing committed yet: from the start (the gateway never skips records)
             await self.consumer.seek_to_beginning(tp)
         else:
             self.consumer.seek(tp, committed)
             self.positions[(tp.topic, tp.partition)] = committed
+
+    async def _committed(self, tp: TopicPartition) -> tuple[int | None, str]:
+        """The committed offset of ``tp`` and its metadata (the audit chain's head)."""
+        found = await self.consumer._coordinator.fetch_committed_offsets([tp])
+        if tp not in found or found[tp].offset < 0:
+            return None, ""
+        return found[tp].offset, found[tp].metadata or ""
 
     async def run(self, stop: asyncio.Event) -> None:
         """Route batches until ``stop`` is set; the batch in hand is finished first."""
@@ -303,17 +330,31 @@ class BatchGateway:
         self, tp: TopicPartition, items: list[tuple[routing.Inbound, Verdict]], next_offset: int
     ) -> None:
         producer = self.producers[tp]
+        head = self.heads.get(tp)
+        if head is None:  # never chain from a guess: the transaction fails and the take-over reads it
+            raise RuntimeError(f"the audit chain head of {tp} is unknown")
+        chainer = Chainer(head)
         by_topic: dict[str, list[routing.Output]] = defaultdict(list)
         for record, verdict in items:
-            for output in routing.outputs(record, verdict):
+            for output in routing.outputs(record, verdict, chainer):
                 by_topic[self.topics[output.channel]].append(output)
+        now = time.monotonic()
+        due = now - self.checkpointed.get(tp, 0.0) >= self.settings.audit_checkpoint_seconds
+        if due and chainer.head.next_seq > 0:
+            signed = chainer.add(checkpoint(chainer.head, self.signing_key, int(time.time() * 1000)))
+            by_topic[self.topics["audit"]].append(routing.audit_output(signed))
         started = time.perf_counter()
         await producer.begin_transaction()
         try:
             for topic, outputs in by_topic.items():
                 await self._send(producer, topic, tp.partition, outputs)
-            await producer.send_offsets_to_transaction({tp: next_offset}, self.settings.app_id)
+            await producer.send_offsets_to_transaction(
+                {tp: (next_offset, chainer.head.encode())}, self.settings.app_id
+            )
             await producer.commit_transaction()
+            self.heads[tp] = chainer.head  # step 3: only once committed
+            if due:
+                self.checkpointed[tp] = now
             self.metrics.transaction_seconds.observe(time.perf_counter() - started)
         except BaseException:
             with contextlib.suppress(Exception):  # fenced: the new owner has ended it already

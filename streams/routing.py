@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from customs.audit.chain import Chainer
 from customs.inspection import Origin, Verdict, audit_bytes, flow_context
 from rules.decision import FlowContext
 from streams import headers as h
@@ -63,15 +64,27 @@ def inbound(
     return Inbound(value, key, flow, origin, passed, timestamp)
 
 
-def outputs(record: Inbound, verdict: Verdict) -> tuple[Output, Output]:
-    """The routed record and its audit event (digests and counts only, never a raw value)."""
+def chain_name(topic: str, partition: int) -> str:
+    """The audit chain of an input partition: its events are chained in the order they are committed."""
+    return f"gateway:{topic}:{partition}"
+
+
+def outputs(record: Inbound, verdict: Verdict, chainer: Chainer | None = None) -> tuple[Output, Output]:
+    """The routed record and its audit event (digests and counts only, never a raw value), linked into
+    ``chainer``'s chain when given (the caller keeps the chain's head; see streams/gateway.py)."""
     routed = Output(
         verdict.action.value, record.key, verdict.value, record.passed_headers + list(verdict.headers)
     )
+    event = verdict.audit_event(record.origin, record.flow)
     audit = Output(
         "audit",
         record.key,
-        audit_bytes(verdict.audit_event(record.origin, record.flow)),
+        audit_bytes(chainer.add(event) if chainer is not None else event),
         [(h.DECISION, verdict.action.value.encode())],
     )
     return routed, audit
+
+
+def audit_output(event: dict[str, object]) -> Output:
+    """An audit event of its own (a checkpoint), already chained."""
+    return Output("audit", None, audit_bytes(event), [])

@@ -190,6 +190,11 @@ def test_avro_with_a_duplicate_map_key_is_refused(codec: Codec) -> None:
         "entities": {"PHONE": 1, "EMAIL": 2},
         "digest_in": "x",
         "digest_out": "y",
+        "subjects": ["z"],
+        "chain": "gateway:t:0",
+        "seq": 0,
+        "prev": "0" * 64,
+        "hash": "h",
     }
     raw = encode_avro(event, schema_id, SCHEMAS.get(schema_id))
     assert codec.decode(raw).record == event
