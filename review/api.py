@@ -207,7 +207,7 @@ def audit(
 
 
 @router.get("/audit/export")
-def export(request: Request, user: UserDep, format: Literal["csv", "json"] = "json") -> Response:
+def export(request: Request, user: UserDep, format: Literal["csv", "json", "jsonl"] = "json") -> Response:
     """The whole audit trail for a filing (the export is itself audited)."""
     body = _context(request).service.export(user, format)
     return Response(body, media_type="text/csv" if format == "csv" else "application/json")

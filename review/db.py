@@ -79,9 +79,17 @@ CREATE TABLE IF NOT EXISTS audit (
     held_id TEXT,
     release_id TEXT,
     reason TEXT,
-    detail TEXT NOT NULL
+    detail TEXT NOT NULL,
+    chain_seq INTEGER,
+    prev TEXT,
+    hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_held ON audit (held_id);
+CREATE TABLE IF NOT EXISTS audit_head (
+    id INTEGER PRIMARY KEY,
+    next_seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
@@ -124,7 +132,12 @@ CREATE TABLE IF NOT EXISTS login_attempts (
 
 # Columns added after a store may already have been made: (table, column, declaration). SCHEMA makes
 # them in a new store; an older one gets them when it is opened.
-ADDED_COLUMNS = (("releases", "owner", "TEXT NOT NULL DEFAULT ''"),)
+ADDED_COLUMNS = (
+    ("releases", "owner", "TEXT NOT NULL DEFAULT ''"),
+    ("audit", "chain_seq", "INTEGER"),  # the audit rows' hash chain (review.store, customs.audit.chain)
+    ("audit", "prev", "TEXT"),
+    ("audit", "hash", "TEXT"),
+)
 
 
 class Row(Protocol):

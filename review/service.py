@@ -6,6 +6,7 @@ and every action writes its audit entry in the same database transaction as its 
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import threading
@@ -28,11 +29,13 @@ from review.models import (
     Status,
     User,
 )
+from review.monitoring import acting_role
 from review.outbound import build_outbound, masked_value, release_operators
 from review.publisher import Publisher
 from review.roles import Permission
 from review.store import Store
 from review.vault import Vault
+from streams.metrics import ReviewEvent, ReviewMetrics
 
 log = logging.getLogger("customs.review")
 
@@ -102,6 +105,7 @@ class ReviewService:
         page_size: int = 25,
         bulk_limit: int = 500,
         instance: str = "",
+        metrics: ReviewMetrics | None = None,
     ) -> None:
         self.store = store
         self.vault = vault
@@ -114,7 +118,12 @@ class ReviewService:
         # This process's name among review processes sharing the store: it owns (produces and recovers)
         # the releases it moves to 'releasing'.
         self.instance = instance
+        self.metrics = metrics  # what reviewers did, by role, and failed releases
         self._release_lock = threading.Lock()
+
+    def _count(self, event: ReviewEvent, user: User, permission: Permission) -> None:
+        if self.metrics is not None:
+            self.metrics.count(event, acting_role(user, permission))
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -155,6 +164,7 @@ class ReviewService:
         analysis, _ = self._analyse(held)
         if reveal:
             self.store.audit(user.name, "reveal", held.id, findings=len(analysis.findings))
+            self._count("reveal", user, Permission.REVEAL)
             log.info("%s revealed %s", user.name, held.id)
         sealed = self.store.sealed(held.id)
         assert sealed is not None
@@ -243,6 +253,7 @@ class ReviewService:
         if four_eyes:
             categories = sorted(c.value for c in analysis.categories)
             self._record_request(user, release, Status.AWAITING_APPROVAL, categories=categories)
+            self._count("request", user, Permission.RELEASE)
             log.info("%s requested release %s of %s (four-eyes)", user.name, release.id, held.id)
             return release
         with self._release_lock:
@@ -255,7 +266,10 @@ class ReviewService:
                 owner=self.instance,
             )
             self._record_request(user, release, Status.RELEASING)
-            return self._publish(release, recovered=False)
+            self._count("request", user, Permission.RELEASE)
+            released = self._publish(release, recovered=False)
+            self._count("release", user, Permission.RELEASE)
+            return released
 
     def approve(self, user: User, release_id: str) -> Release:
         require(user, Permission.APPROVE)
@@ -283,9 +297,12 @@ class ReviewService:
                     user.name, "release_approved", held.id, release.id, requested_by=release.requested_by
                 )
             log.info("%s approved release %s", user.name, release.id)
+            self._count("approval", user, Permission.APPROVE)
             approved = self.store.release(release.id)
             assert approved is not None
-            return self._publish(approved, recovered=False)
+            released = self._publish(approved, recovered=False)
+            self._count("release", user, Permission.APPROVE)
+            return released
 
     def decline(self, user: User, release_id: str, reason: str | None) -> Release:
         """Say no to a release request (an approver) or withdraw it (its requester): the record is held."""
@@ -309,6 +326,8 @@ class ReviewService:
             return partition, self.publisher.end_offset(topic, partition)
         except Exception as exc:  # nothing was written yet: the reviewer may simply try again
             log.error("target topic %s unavailable (%s)", topic, type(exc).__name__)
+            if self.metrics is not None:
+                self.metrics.release_failed("target")
             raise Unavailable(f"the target topic {topic} is not available; try again later") from exc
 
     def _publish(self, release: Release, recovered: bool) -> Release:
@@ -326,6 +345,8 @@ class ReviewService:
                 release.id,
                 type(exc).__name__,
             )
+            if self.metrics is not None:
+                self.metrics.release_failed("produce")
             raise Unavailable("the release could not be produced yet; it will be retried") from exc
         return self._finish(release, offset, recovered=recovered)
 
@@ -380,6 +401,7 @@ class ReviewService:
                 else:
                     log.info("release %s was not committed before a crash; producing it", release.id)
                     self._publish(release, recovered=True)
+                self._count("release", SYSTEM, Permission.RELEASE)
                 settled += 1
         return settled
 
@@ -398,6 +420,7 @@ class ReviewService:
                         release.id, ReleaseState.AWAITING_APPROVAL, state=ReleaseState.CANCELLED
                     )
             self.store.audit(user.name, "rejected", held.id, None, why)
+        self._count("rejection", user, Permission.REJECT)
         log.info("%s rejected %s", user.name, held.id)
         return self.get(user, held_id)
 
@@ -458,12 +481,22 @@ class ReviewService:
         return list(self.store.audit_entries(limit=limit))
 
     def export(self, user: User, fmt: str) -> str:
-        """The whole audit trail as CSV or JSON (the export is itself audited)."""
+        """The whole audit trail as CSV or JSON, or ``jsonl``: the chained events one per line, which
+        ``customs audit verify FILE`` checks. The rows' hash chain is verified first: a broken trail is
+        not exported (the attempt is audited with the first broken link). The export is itself audited."""
         require(user, Permission.EXPORT)
-        if fmt not in ("csv", "json"):
-            raise Invalid("export formats: csv, json")
+        if fmt not in ("csv", "json", "jsonl"):
+            raise Invalid("export formats: csv, json, jsonl")
+        report = self.store.verify_audit()
+        if report.first_break is not None:
+            broken = str(report.first_break)
+            self.store.audit(user.name, "export_refused", None, None, None, first_break=broken)
+            log.error("audit trail broken: %s", broken)
+            raise Conflict(f"the audit trail does not verify: {broken}")
         entries = list(self.store.audit_entries())
         self.store.audit(user.name, "export", None, None, None, format=fmt, entries=len(entries))
+        if fmt == "jsonl":
+            return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in self.store.chained_audit())
         return render(entries, fmt)
 
     def _status(self, held_id: str) -> str:

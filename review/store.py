@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from customs.audit.chain import GENESIS, Head, link
+from customs.audit.verify import Break, Located, Report, verify
 from review.db import Database, Row
 from review.models import (
     AGES,
@@ -133,6 +135,27 @@ def _audit(row: Row) -> AuditEntry:
         reason=row["reason"],
         detail=json.loads(row["detail"]),
     )
+
+
+REVIEW_CHAIN = "review"
+
+
+def chained_row(row: Row) -> dict[str, Any]:
+    """An audit row as the event its hash covers (``customs.audit.chain``): what an export shows."""
+    return {
+        "type": "review",
+        "at": row["at"],
+        "actor": row["actor"],
+        "action": row["action"],
+        "record": row["held_id"],
+        "release": row["release_id"],
+        "reason": row["reason"],
+        "detail": json.loads(row["detail"]),
+        "chain": REVIEW_CHAIN,
+        "seq": row["chain_seq"],
+        "prev": row["prev"],
+        "hash": row["hash"],
+    }
 
 
 class Store:
@@ -319,21 +342,78 @@ class Store:
         reason: str | None = None,
         **detail: object,
     ) -> None:
-        """Record who did what, when, to which record, and why. Never a held value."""
+        """Record who did what, when, to which record, and why. Never a held value.
+
+        The rows form one hash chain (``chained_row``): the head (next seq, last hash) is one row of
+        ``audit_head``, locked by an UPDATE before it is read, so concurrent writers (threads or review
+        processes sharing the store) chain one after another; a rolled-back action leaves no link."""
+        at = self.clock()
+        text = json.dumps(detail, sort_keys=True)
         with self.db.transaction() as conn:
             conn.execute(
-                "INSERT INTO audit (at, actor, action, held_id, release_id, reason, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO audit_head (id, next_seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING",
+                (GENESIS,),
+            )
+            conn.execute("UPDATE audit_head SET next_seq = next_seq WHERE id = 1")  # the lock
+            next_seq, last = conn.execute("SELECT next_seq, hash FROM audit_head WHERE id = 1").fetchall()[0]
+            event = {
+                "type": "review",
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "record": held_id,
+                "release": release_id,
+                "reason": reason,
+                "detail": json.loads(text),
+            }
+            chained, head = link(Head(REVIEW_CHAIN, int(next_seq), str(last)), event)
+            conn.execute(
+                "INSERT INTO audit (at, actor, action, held_id, release_id, reason, detail, chain_seq, prev,"
+                " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    self.clock(),
+                    at,
                     actor,
                     action,
                     held_id,
                     release_id,
                     reason,
-                    json.dumps(detail, sort_keys=True),
+                    text,
+                    chained["seq"],
+                    chained["prev"],
+                    head.hash,
                 ),
             )
+            conn.execute(
+                "UPDATE audit_head SET next_seq = ?, hash = ? WHERE id = 1", (head.next_seq, head.hash)
+            )
+
+    def verify_audit(self) -> Report:
+        """Check the audit rows' hash chain in seq order (rows older than the chain are skipped)."""
+        started = False
+        rows: list[Located] = []
+        for row in self.db.all("SELECT * FROM audit ORDER BY seq"):
+            started = started or row["hash"] is not None
+            if started:
+                rows.append(Located(f"audit row {row['seq']}", chained_row(row)))
+        report = verify(rows, None)
+        head = self.db.one("SELECT next_seq, hash FROM audit_head WHERE id = 1")
+        if report.ok and head is not None:  # the last rows dropped, or the first: the head knows
+            last = rows[-1].event if rows else {"seq": -1, "hash": GENESIS}
+            if (last["seq"], last["hash"]) != (head["next_seq"] - 1, head["hash"]):
+                where = rows[-1].where if rows else "audit"
+                problem = "rows missing: the chain's head is seq {} but the last row is seq {}"
+                detail = problem.format(head["next_seq"] - 1, last["seq"])
+                report.first_break = Break(where, REVIEW_CHAIN, int(last["seq"]), "gap", detail)
+            elif report.partial:
+                report.first_break = Break(
+                    rows[0].where, REVIEW_CHAIN, 0, "gap", "the first rows are missing"
+                )
+        return report
+
+    def chained_audit(self) -> list[dict[str, Any]]:
+        """Every chained audit row as its event, in order (for an export a recipient can verify)."""
+        rows = self.db.all("SELECT * FROM audit WHERE hash IS NOT NULL ORDER BY seq")
+        return [chained_row(row) for row in rows]
 
     def history(self, held_id: str) -> list[AuditEntry]:
         rows = self.db.all("SELECT * FROM audit WHERE held_id = ? ORDER BY seq", (held_id,))
