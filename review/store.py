@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -398,7 +398,7 @@ class Store:
         report = verify(rows, None)
         head = self.db.one("SELECT next_seq, hash FROM audit_head WHERE id = 1")
         if report.ok and head is not None:  # the last rows dropped, or the first: the head knows
-            last = rows[-1].event if rows else {"seq": -1, "hash": GENESIS}
+            last: Mapping[str, Any] = rows[-1].event if rows else {"seq": -1, "hash": GENESIS}
             if (last["seq"], last["hash"]) != (head["next_seq"] - 1, head["hash"]):
                 where = rows[-1].where if rows else "audit"
                 problem = "rows missing: the chain's head is seq {} but the last row is seq {}"
