@@ -16,7 +16,7 @@ import hashlib
 import importlib.util
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ class Word:
     start: int
     end: int
     tag: str
+    # How sure the encoder is of the word's tags: the mean, over its characters, of the softmax
+    # probability of the tag the CRF chose (compare=False: the words are the same whatever it is).
+    confidence: float = field(default=1.0, compare=False)
 
 
 def package_directory() -> Path:
@@ -109,6 +112,15 @@ def viterbi(emissions: np.ndarray[Any, Any], transitions: np.ndarray[Any, Any]) 
     return path
 
 
+def _chosen_probability(emissions: np.ndarray[Any, Any], paths: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The softmax probability of each chosen tag among the emission scores of its character."""
+    shifted = emissions - emissions.max(axis=2, keepdims=True)
+    odds = np.exp(shifted)
+    chosen = np.take_along_axis(odds, paths[:, :, None], axis=2)[:, :, 0]
+    result: np.ndarray[Any, Any] = chosen / odds.sum(axis=2)
+    return result
+
+
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
     """``(start, end)`` pieces of ``text`` of at most ``limit`` characters, cut after the last sentence
     punctuation inside the limit where there is one."""
@@ -168,7 +180,7 @@ class LacModel:
         result: np.ndarray[Any, Any] = self._session.run(None, {"token_ids": ids, "length": lengths})[0]
         return result
 
-    def _words(self, path: Sequence[int], offset: int) -> list[Word]:
+    def _words(self, path: Sequence[int], offset: int, sure: Sequence[float]) -> list[Word]:
         words: list[Word] = []
         index, length = 0, len(path)
         while index < length:
@@ -177,7 +189,8 @@ class LacModel:
             index += 1
             while index < length and self._inside[path[index]]:
                 index += 1
-            words.append(Word(offset + start, offset + index, label))
+            confidence = sum(sure[start:index]) / (index - start)
+            words.append(Word(offset + start, offset + index, label, confidence))
         return words
 
     def tag(self, text: str) -> tuple[Word, ...]:
@@ -192,9 +205,11 @@ class LacModel:
                 by_length.setdefault(end - start, []).append((number, start, text[start:end]))
         found: list[list[Word]] = [[] for _ in texts]
         for group in by_length.values():
-            paths = viterbi(self._encode([piece for _, _, piece in group]), self._transitions)
-            for (number, start, _), path in zip(group, paths.tolist(), strict=True):
-                found[number].extend(self._words(path, start))
+            emissions = self._encode([piece for _, _, piece in group])
+            paths = viterbi(emissions, self._transitions)
+            sure = _chosen_probability(emissions, paths)
+            for (number, start, _), path, chosen in zip(group, paths.tolist(), sure.tolist(), strict=True):
+                found[number].extend(self._words(path, start, chosen))
         return [tuple(sorted(words, key=lambda word: word.start)) for words in found]
 
 

@@ -112,3 +112,16 @@ def test_viterbi_finds_the_best_path() -> None:
             if score > best_score:
                 best_score, best_path = score, list(candidate)
         assert paths[text].tolist() == best_path
+
+
+def test_confidence_is_a_probability_and_the_same_in_a_batch(model: LacModel) -> None:
+    single = [model.tag(text) for text in TEXTS]
+    batched = model.tag_many(TEXTS)
+    for alone, together in zip(single, batched, strict=True):
+        assert [w.confidence for w in alone] == pytest.approx([w.confidence for w in together], abs=1e-6)
+        assert all(0.0 < w.confidence <= 1.0 for w in alone)
+
+
+def test_a_clear_name_is_read_with_high_confidence(model: LacModel) -> None:
+    text = "记者王吉瑛报道，所长毛寿龙说这件事很重要。"
+    assert all(w.confidence > 0.8 for w in model.tag(text) if w.tag == "PER")

@@ -60,3 +60,12 @@ def test_the_classifier_adds_the_model_to_the_rules() -> None:
 def test_an_organisation_the_model_read_vetoes_a_rule_name() -> None:
     text = "周大福珠宝今年的销售额上升了，门店也增加了"
     assert [entity for _, _, _, entity in Classifier().find(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("confidence", "score"), [(1.0, 0.75), (0.4, 0.5), (0.0, pytest.approx(1 / 3, abs=1e-3))]
+)
+def test_a_name_scores_by_the_model_confidence(confidence: float, score: float) -> None:
+    from detectors.ner.spans import person_score
+
+    assert person_score(confidence) == score
