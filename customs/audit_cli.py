@@ -116,3 +116,36 @@ def prove(
         f"proven: {proof.links} linked hashes up to checkpoint {proof.checkpoint.where}"
         f" (seq {c.get('seq')}, signed by key {c.get('key_id')} at {c.get('at_ms')} ms)"
     )
+
+
+subject_app = typer.Typer(help="Data-subject requests: what the audit trail holds about one person.")
+
+
+@subject_app.command("find")
+def subject_find(
+    identifier: Annotated[
+        str, typer.Option("--id", prompt=True, hide_input=True, help="ID number, phone or e-mail")
+    ],
+    export_file: Annotated[
+        Path | None, typer.Option("--export", help="An audit export (default: read the audit topic)")
+    ] = None,
+) -> None:
+    """List the audit events (decisions, with their flow and digests) that concern one identifier: its
+    keyed digest is computed here and matched against the events' ``subjects``; the identifier itself is
+    neither stored nor printed."""
+    from customs.audit.subjects import subject_digest
+    from streams.audit_export import from_file, from_topic
+
+    settings = Settings()
+    digest = subject_digest(identifier, settings.pseudonym_secret)
+    events = from_file(export_file) if export_file is not None else from_topic(settings)
+    found = [item for item in events if digest in (item.event.get("subjects") or [])]
+    typer.echo(f"subject digest {digest[:16]}…: {len(found)} audit events")
+    for item in found:
+        e = item.event
+        origin = e.get("origin") or {}
+        typer.echo(
+            f"{item.where}\t{e.get('decision')}\t{e.get('source')} -> {e.get('destination')}\t"
+            f"{origin.get('topic')}/{origin.get('partition')}@{origin.get('offset')}"
+            f"\tout {e.get('digest_out')}"
+        )

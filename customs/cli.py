@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from customs.audit_cli import audit_app
+from customs.audit_cli import audit_app, subject_app
 from customs.logs import configure as configure_logging
 from customs.policy_cli import policy_app
 from customs.settings import Settings
@@ -24,6 +24,7 @@ topics_app = typer.Typer(help="Kafka topics of the gateway.", no_args_is_help=Tr
 app.add_typer(topics_app, name="topics")
 app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
+app.add_typer(subject_app, name="subject")
 
 PolicyOption = Annotated[
     str | None,
