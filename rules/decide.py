@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from detectors.entities import ENTITY_CATEGORY, SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
-from detectors.walker import JsonValue
+from detectors.walker import JsonValue, is_key_path
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
 from rules.jurisdiction import PERMITTED_BY_CONTRACT
 from rules.minor import is_minor_id
@@ -197,6 +197,9 @@ def _decide(
             )
         if action is Action.QUARANTINE:
             reasons.append(Reason.RULE_QUARANTINE)
+            quarantine_rules.append(rule_id)
+        elif action is Action.MASK and is_key_path(finding.path):  # a key cannot be masked: held
+            reasons.append(Reason.PII_IN_KEY)
             quarantine_rules.append(rule_id)
         elif action is Action.MASK:
             spec = rule.operator if rule and rule.operator else policy.default_operator

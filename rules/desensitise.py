@@ -1,17 +1,29 @@
-"""Apply a decision's mask instructions to a record, keeping its shape, keys and types."""
+"""Apply a decision's mask instructions to a record, keeping its shape and keys.
+
+A masked number (its decimal text held an identifier, see ``detectors.walker.number_text``) stays a number
+where its masked text is still one — an integer without a leading zero, as ``tokenise`` of a number whose
+token does not start with 0; a float's stays a float — and otherwise becomes a string: ``type_tag`` gives
+``"<PHONE_NUMBER>"``, ``partial`` ``"138******00"``, ``redact`` ``""``, ``pseudonym`` its pseudonym. The
+record stays valid JSON either way; an Avro field that cannot hold the string refuses it at encoding
+(``Reason.MASK_BREAKS_SCHEMA``). Keys are never masked (a finding in a key quarantines the record, see
+``rules.decide``), nor are booleans or nulls.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from detectors.walker import JsonValue, join_path, split_path
+from detectors.walker import JsonValue, join_path, number_text, split_path
 from rules.decision import MaskInstruction
 from rules.operators import OPERATORS
 from rules.operators.base import OperatorContext
 
-_NESTED = (str, dict, list)  # what ``rebuild`` looks into
+_MASKABLE = (str, dict, list, int, float)  # what ``rebuild`` looks into (a bool is an int: not masked)
+_NUMBERS = (int, float)  # exactly these types: not bool
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)")  # a masked text that may stay a number
 
 
 def _mask_text(text: str, masks: Sequence[MaskInstruction], key: bytes, context: OperatorContext) -> str:
@@ -23,6 +35,20 @@ def _mask_text(text: str, masks: Sequence[MaskInstruction], key: bytes, context:
         )
         text = text[:start] + replacement + text[end:]
     return text
+
+
+def _mask_number(
+    value: int | float, masks: Sequence[MaskInstruction], key: bytes, context: OperatorContext
+) -> JsonValue:
+    """A number whose decimal text holds findings, masked: a number again where the masked text is a
+    whole number in plain decimal (``tokenise``), else that text as a string."""
+    text = number_text(value)
+    if text is None:  # not inspected, so no finding can point here
+        return value
+    masked = _mask_text(text, masks, key, context)
+    if _WHOLE_NUMBER.fullmatch(masked) is None:
+        return masked
+    return int(masked) if type(value) is int else float(masked)
 
 
 def desensitise(
@@ -48,16 +74,18 @@ def desensitise(
     def rebuild(value: JsonValue, path: str) -> JsonValue:
         if isinstance(value, str):
             return _mask_text(value, by_path[path], key, context) if path in by_path else value
+        if type(value) in _NUMBERS:
+            return _mask_number(value, by_path[path], key, context) if path in by_path else value
         if path not in on_the_way:
             return value  # nothing masked below: shared, not copied
-        # Numbers, booleans and nulls are never masked: they need no path.
+        # Booleans and nulls are never masked: they need no path.
         if isinstance(value, dict):
             return {
-                k: rebuild(v, join_path(path, k)) if isinstance(v, _NESTED) else v for k, v in value.items()
+                k: rebuild(v, join_path(path, k)) if isinstance(v, _MASKABLE) else v for k, v in value.items()
             }
         if isinstance(value, list):
             return [
-                rebuild(v, join_path(path, i)) if isinstance(v, _NESTED) else v for i, v in enumerate(value)
+                rebuild(v, join_path(path, i)) if isinstance(v, _MASKABLE) else v for i, v in enumerate(value)
             ]
         return value
 

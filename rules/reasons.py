@@ -51,6 +51,18 @@ class Reason(StrEnum):
     """Quarantine: the gateway could not apply the policy to this record (a bug, an operator that
     failed); the detail names the exception class, never a value."""
 
+    PII_IN_KEY = "pii_in_key"
+    """Quarantine: an object key (a JSON key, an Avro map key) holds personal information that a rule
+    would mask, such as ``{"contacts": {"13800138000": …}}``. A key cannot be masked without changing the
+    record's shape (two masked keys may collide, readers look fields up by key), so the record is held;
+    ``customs-rules`` names the rules that asked for the mask. The finding's path ends in ``\\kN``, the
+    key's position in its object (``detectors.walker.key_path``), never the key itself."""
+
+    MASK_BREAKS_SCHEMA = "mask_breaks_schema"
+    """Quarantine: a value was to be masked, but its Avro schema cannot hold the masked value (a type tag
+    such as ``<PHONE_NUMBER>`` into a ``long`` field, a token with a leading zero); ``customs-detail``
+    names the schema id, never a value. The record is published unchanged."""
+
     RULE_QUARANTINE = "rule_quarantine"
     """Quarantine: a rule with ``action: quarantine`` (or ``default_action: quarantine``, rule id
     ``default``) matched a finding; ``customs-rules`` names the rules."""

@@ -50,6 +50,15 @@ def compact_json(value: JsonValue) -> bytes:
 HEADER = struct.Struct(">bI")
 
 
+class EncodeError(Exception):
+    """A masked record its Avro schema cannot hold (a type tag into a ``long`` field); ``detail`` names
+    the schema id and the kind of error, never a value: safe to log and to publish."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 class DecodeError(Exception):
     """The record could not be decoded; ``detail`` is safe to log and to publish."""
 
@@ -244,9 +253,16 @@ class Codec:
         return Decoded(record, "avro", schema_id)
 
     def encode(self, record: JsonValue, like: Decoded) -> bytes:
-        """Encode ``record`` in the same format (and Avro schema) as ``like``."""
+        """Encode ``record`` in the same format (and Avro schema: the writer's) as ``like``. A masked Avro
+        record whose schema cannot hold a masked value (a string into a ``long``) raises ``EncodeError``."""
         if like.format == "avro" and like.schema_id is not None:
-            return encode_avro(record, like.schema_id, self.schemas.get(like.schema_id))
+            try:
+                return encode_avro(record, like.schema_id, self.schemas.get(like.schema_id))
+            except (TypeError, ValueError, OverflowError) as exc:  # fastavro's refusals of a value
+                raise EncodeError(
+                    f"mask_breaks_schema: a masked value does not fit schema {like.schema_id}"
+                    f" ({type(exc).__name__})"
+                ) from None
         return compact_json(record)
 
 

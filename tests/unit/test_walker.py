@@ -1,4 +1,5 @@
-"""``walk`` yields exactly ``walk_strings``' fields and measures exactly what ``depth`` does."""
+"""``walk`` yields exactly ``walk_fields``' fields (strings, inspected numbers and keys; the strings exactly
+``walk_strings``') and measures exactly what ``depth`` does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,19 @@ import random
 
 import pytest
 
-from detectors.walker import JsonValue, join_path, split_path, text_at, walk, walk_strings
+from detectors.walker import (
+    JsonValue,
+    is_key_path,
+    join_path,
+    key_path,
+    number_text,
+    parse_key_path,
+    split_path,
+    text_at,
+    walk,
+    walk_fields,
+    walk_strings,
+)
 from load.generator import generate
 
 pytestmark = pytest.mark.unit
@@ -33,7 +46,9 @@ def depth(value: JsonValue, limit: int) -> int:
 def _random_value(rng: random.Random, level: int) -> JsonValue:
     kind = rng.random()
     if level > 7 or kind < 0.3:
-        return rng.choice(["text", "a.b", "", "中文 13812345678", 7, 1.5, None, True, [], {}])
+        return rng.choice(
+            ["text", "a.b", "", "中文 13812345678", 7, 1.5, None, True, [], {}, 13812345678, 1.38e10, -123456]
+        )
     if kind < 0.65:
         return {
             rng.choice(["k", "a.b", "x\\y", "名字", "7"]) + str(i): _random_value(rng, level + 1)
@@ -50,9 +65,16 @@ def _values() -> list[JsonValue]:
     return values
 
 
-def test_walk_fields_are_walk_strings() -> None:
+def _is_string(value: JsonValue, path: str) -> bool:
+    return not is_key_path(path) and text_at(value, path) is not None
+
+
+def test_walk_fields_are_walk_fields_and_their_strings_walk_strings() -> None:
     for value in _values():
-        assert walk(value).fields == tuple(walk_strings(value)), json.dumps(value, ensure_ascii=False)
+        fields = walk(value).fields
+        assert fields == tuple(walk_fields(value)), json.dumps(value, ensure_ascii=False)
+        strings = tuple(field for field in fields if _is_string(value, field[0]))
+        assert strings == tuple(walk_strings(value))
 
 
 @pytest.mark.parametrize("limit", [0, 1, 2, 3, 4, 6, 32])
@@ -61,7 +83,7 @@ def test_walk_depth_is_depth(limit: int) -> None:
         walked = walk(value, limit)
         assert walked.depth == depth(value, limit)
         if walked.depth <= limit:
-            assert walked.fields == tuple(walk_strings(value))
+            assert walked.fields == tuple(walk_fields(value))
 
 
 def test_walk_leaves_no_reference_cycle() -> None:
@@ -102,3 +124,56 @@ def test_text_at_follows_escaped_paths() -> None:
     assert text_at(record, "a\\.b.0.x\\\\y") == "陈大文"
     assert text_at(record, "a.b") == "other"
     assert text_at(record, "a.c") is None
+
+
+def test_numbers_and_keys_are_fields_told_apart_by_path() -> None:
+    record: JsonValue = {
+        "phone": 13812345678,
+        "callbacks": [13812345678.0, 5, True, 0.5],
+        "contacts": {"13812345678": {"name": "x"}, "name": "y", "张伟": 1},
+        "qty": 12345,
+    }
+    assert walk(record).fields == (
+        ("phone", "13812345678", "phone"),
+        ("callbacks.0", "13812345678", "callbacks"),
+        ("contacts.\\k0", "13812345678", "contacts"),
+        ("contacts.\\k2", "张伟", "contacts"),
+        ("contacts.13812345678.name", "x", "name"),
+        ("contacts.name", "y", "name"),
+    )
+    assert parse_key_path("contacts.\\k2") == ("contacts", 2)
+    assert parse_key_path("\\k0") == ("", 0) and key_path("", 0) == "\\k0"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (13812345678, "13812345678"),
+        (-123456, "-123456"),
+        (12345, None),
+        (99999, None),
+        (100000, "100000"),
+        (13812345678.0, "13812345678"),
+        (1.5e10, "15000000000"),
+        (123456.5, None),
+        (1e22, None),
+        (True, None),
+        (None, None),
+        (10**40, "1" + "0" * 40),
+    ],
+)
+def test_number_text(value: object, text: str | None) -> None:
+    assert number_text(value) == text
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [["a", "b"], ["x\\y", "k1"], ["\\k1"], ["a.", "\\k0"], [".\\k3"], ["k", 0, "\\"]],
+)
+def test_no_value_path_reads_as_a_key_path(keys: list[object]) -> None:
+    """A value's path never has a key path's form, whatever its keys hold (backslashes, ``k`` and digits)."""
+    path = ""
+    for key in keys:
+        path = join_path(path, key)
+        assert not is_key_path(path)
+        assert parse_key_path(key_path(path, 4)) == (path, 4)
