@@ -12,6 +12,7 @@ from detectors.engine import build_analyzer
 from detectors.finding import Finding
 from detectors.ner.reader import shared_reader
 from detectors.ner.spans import is_running_text, needs_model, organisation_spans
+from detectors.normalise import needs_view, view
 from detectors.recognizers import GbaRecognizer
 from detectors.recognizers.base import Span, SpanRecognizer
 from detectors.subject import with_subjects
@@ -159,7 +160,18 @@ class Classifier:
         return self._rules(text, hint, threshold)
 
     def _rules(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
-        """What the rules (every recognizer but the model's) find, overlaps resolved."""
+        """What the rules (every recognizer but the model's) find, overlaps resolved. A text with
+        full-width, compatibility or invisible characters is read through its normalised view
+        (``detectors.normalise``); the findings' offsets are then mapped back to ``text``."""
+        if needs_view(text):
+            seen = view(text)
+            return tuple(
+                (*seen.original_span(start, end), score, entity)
+                for start, end, score, entity in self._rules_plain(seen.text, hint, threshold)
+            )
+        return self._rules_plain(text, hint, threshold)
+
+    def _rules_plain(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
         if not text or text.isspace():
             return ()
         found: list[Found] = []
