@@ -1,12 +1,17 @@
-"""CN_RESIDENT_ID: the 18-digit PRC resident identity number (and the 81/82/83 residence permits)."""
+"""CN_RESIDENT_ID: the 18-digit PRC resident identity number (and the 81/82/83 residence permits).
+
+Under an ID field name or context word, also the old 15-digit form and an 18-digit one with a wrong check
+character, scored lower (``detectors.leniency``)."""
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.cn import ric
 
+from detectors.leniency import resident_id_shape, shape_only_score
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 # GB/T 2260 province-level prefixes, plus 81/82/83 for the residence permits of Hong Kong, Macau and
@@ -29,6 +34,9 @@ class CnResidentIdRecognizer(GbaRecognizer):
             0.6,
         ),
     ]
+        # The old 15-digit form: never valid on its own (no check character); it only makes the classifier
+        # look, for ``_shape_only`` to find it under an ID field name or context word.
+        Pattern("cn_resident_id_15", r"(?<![0-9A-Za-z])[1-9]\d{14}(?![0-9A-Za-z])", 0.6),
     CONTEXT = (
         "身份证",
         "身份證",
@@ -45,11 +53,37 @@ class CnResidentIdRecognizer(GbaRecognizer):
         "idcard",
         "id_card",
         "sfz",
+        "id_no",
     )
 
     def validate_result(self, pattern_text: str) -> bool:
         return is_resident_id(pattern_text)
 
+
+    def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
+        """The valid IDs, and the old 15-digit and wrong-check forms (``detectors.leniency``)."""
+        results = super().analyze_triggered(text, flags, prefiltered)
+        return results + self._shape_only(text, results)
+
+    def _shape_only(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """IDs of the 15-digit form, or of the 18-character form with a wrong check character, scored
+        ``leniency.SHAPE_ONLY``, raised by a context word before them (or by an ID field name)."""
+        taken = [(r.start, r.end) for r in results]
+        spans = []
+        for match in _SHAPES.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken) or is_resident_id(match.group()):
+                continue
+            if not resident_id_shape(match.group(), PROVINCES):
+                continue
+            score = shape_only_score(text, start, self._context_lower, self._negative_lower)
+            if score > 0:
+                spans.append((start, end, score))
+        return self.results(spans) if spans else []
+
+
+# A 15-digit or an 18-character ID standing alone: its province, birth date and check are checked apart.
+_SHAPES = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:\d{9}|\d{11}[0-9Xx])(?![0-9A-Za-z])")
 
 def is_resident_id(text: str) -> bool:
     """``text`` is a valid 18-character resident ID or residence permit number (other recognizers defer)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
 
+from detectors.leniency import phone_shape, shape_only_score
 from detectors.phone_parse import parse_number, valid_number
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
@@ -123,6 +125,37 @@ class PhoneNumberRecognizer(GbaRecognizer):
     def invalidate_result(self, pattern_text: str) -> bool:
         """Drop numbers ``phonenumbers`` does not accept; a valid one keeps its pattern score."""
         return not is_gba_number(pattern_text)
+
+    def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
+        """The valid numbers, and unallocated ones that fit the numbering plan (``detectors.leniency``)."""
+        results = super().analyze_triggered(text, flags, prefiltered)
+        return results + self._shape_only(text, results)
+
+    def _shape_only(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Numbers that ``phonenumbers`` refuses but that have a mobile's or HK/Macau number's shape, scored
+        ``leniency.SHAPE_ONLY``, raised by a context word before them (or by a phone field name)."""
+        taken = [(r.start, r.end) for r in results]
+        spans = []
+        for match in _SHAPES.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken) or is_gba_number(match.group()):
+                continue
+            if not phone_shape(number_and_regions(match.group())[0]):
+                continue
+            score = shape_only_score(text, start, self._context_lower, self._negative_lower)
+            if score > 0:
+                spans.append((start, end, score))
+        return self.results(spans) if spans else []
+
+
+# The patterns whose numbers may count by their shape alone (mobiles, Hong Kong and Macau numbers).
+_SHAPES = re.compile(
+    "|".join(
+        f"(?:{p.regex})"
+        for p in PhoneNumberRecognizer.PATTERNS
+        if p.name in {"cn_mobile", "hk_mo_international", "hk_mo_local_grouped", "hk_mo_local"}
+    )
+)
 
 
 def number_and_regions(text: str) -> tuple[str, tuple[str | None, ...]]:
