@@ -34,9 +34,13 @@ class RepeatFilter(logging.Filter):
         self._lock = threading.Lock()
         self._seen: OrderedDict[tuple[str, int, str], tuple[float, int]] = OrderedDict()
 
+    def key(self, record: logging.LogRecord, message: str) -> tuple[str, int, str]:
+        """What makes two lines the same line: logger, level and the formatted message."""
+        return (record.name, record.levelno, message)
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        key = (record.name, record.levelno, message)
+        key = self.key(record, message)
         now = self.clock()
         with self._lock:
             last = self._seen.get(key)

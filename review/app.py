@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from review.accounts import Accounts
 from review.errors import ReviewError, Unauthenticated
+from review.monitoring import Health
 from review.service import ReviewService
 
 HERE = Path(__file__).parent
@@ -28,6 +29,7 @@ class ReviewContext:
     accounts: Accounts
     secure_cookies: bool = False  # cookies only over HTTPS
     hsts: bool = False  # Strict-Transport-Security: the service is reached over HTTPS only
+    health: Callable[[], Health] | None = None  # Kafka and the store as last checked (page header)
 
 
 def _when(epoch: float | None) -> str:
@@ -47,6 +49,15 @@ def _age(epoch: float, now: float) -> str:
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["when"] = _when
 templates.env.globals["age"] = _age
+
+
+def _health(request: Request) -> Health | None:
+    """The header's Kafka and store health: the last background check, never a wait."""
+    context: ReviewContext | None = getattr(request.app.state, "review", None)
+    return context.health() if context is not None and context.health is not None else None
+
+
+templates.env.globals["dependency_health"] = _health
 
 # On every response. The pages have no inline script, style or event handler, and load only /static.
 CONTENT_SECURITY_POLICY = (

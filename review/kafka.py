@@ -11,6 +11,7 @@ from collections.abc import Callable
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
 from review.publisher import RELEASE_ID, Outbound
+from streams.reach import client_config
 
 log = logging.getLogger("customs.review.kafka")
 
@@ -26,41 +27,52 @@ class KafkaPublisher:
     predecessor and settles its open transaction (commit or abort) before anything is looked up.
     """
 
-    def __init__(self, bootstrap: str, transactional_id: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self, bootstrap: str, transactional_id: str, timeout: float = 30.0, lookup_timeout: float = 5.0
+    ) -> None:
         self.bootstrap = bootstrap
         self.timeout = timeout
+        # A reviewer waits on the look-ups before a release (nothing is written yet): a broker that does
+        # not answer them within seconds is reported at once, and the reviewer tries again later.
+        self.lookup_timeout = lookup_timeout
         self._lock = threading.Lock()
         self._producer = Producer(
-            {
-                "bootstrap.servers": bootstrap,
-                "transactional.id": transactional_id,
-                "enable.idempotence": True,
-                "acks": "all",
-                "transaction.timeout.ms": 60_000,
-            }
+            client_config(
+                bootstrap,
+                **{
+                    "transactional.id": transactional_id,
+                    "enable.idempotence": True,
+                    "acks": "all",
+                    "transaction.timeout.ms": 60_000,
+                },
+            )
         )
         self._producer.init_transactions(timeout)
         self._reader = Consumer(  # sees committed messages only
-            {
-                "bootstrap.servers": bootstrap,
-                "group.id": f"customs-review-lookup-{uuid.uuid4().hex[:8]}",
-                "isolation.level": "read_committed",
-                "enable.auto.commit": False,
-            }
+            client_config(
+                bootstrap,
+                **{
+                    "group.id": f"customs-review-lookup-{uuid.uuid4().hex[:8]}",
+                    "isolation.level": "read_committed",
+                    "enable.auto.commit": False,
+                },
+            )
         )
         # The true end of a partition: a read_committed client would be told the last stable offset,
         # which stops short of anything written after a still-open transaction.
         self._ends = Consumer(
-            {
-                "bootstrap.servers": bootstrap,
-                "group.id": f"customs-review-ends-{uuid.uuid4().hex[:8]}",
-                "isolation.level": "read_uncommitted",
-                "enable.auto.commit": False,
-            }
+            client_config(
+                bootstrap,
+                **{
+                    "group.id": f"customs-review-ends-{uuid.uuid4().hex[:8]}",
+                    "isolation.level": "read_uncommitted",
+                    "enable.auto.commit": False,
+                },
+            )
         )
 
     def partitions(self, topic: str) -> int:
-        metadata = self._producer.list_topics(topic, timeout=self.timeout).topics.get(topic)
+        metadata = self._producer.list_topics(topic, timeout=self.lookup_timeout).topics.get(topic)
         if metadata is None or metadata.error is not None or not metadata.partitions:
             raise ReleaseError(f"target topic {topic} does not exist")
         return len(metadata.partitions)
@@ -68,7 +80,7 @@ class KafkaPublisher:
     def end_offset(self, topic: str, partition: int) -> int:
         with self._lock:
             _, high = self._reader.get_watermark_offsets(
-                TopicPartition(topic, partition), timeout=self.timeout
+                TopicPartition(topic, partition), timeout=self.lookup_timeout
             )
         return int(high)
 
@@ -157,13 +169,15 @@ class QuarantineConsumer:
         self.topic = topic
         self.handle = handle
         self._consumer = Consumer(
-            {
-                "bootstrap.servers": bootstrap,
-                "group.id": group,
-                "isolation.level": "read_committed",
-                "enable.auto.commit": False,
-                "auto.offset.reset": "earliest",
-            }
+            client_config(
+                bootstrap,
+                **{
+                    "group.id": group,
+                    "isolation.level": "read_committed",
+                    "enable.auto.commit": False,
+                    "auto.offset.reset": "earliest",
+                },
+            )
         )
         self._consumer.subscribe([topic])
 

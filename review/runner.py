@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from confluent_kafka import Message
+from prometheus_client import CollectorRegistry
 
 from customs.factory import build_inspector
 from customs.settings import Settings
@@ -17,10 +18,14 @@ from review.analysis import Analyst
 from review.app import ReviewContext
 from review.db import Database
 from review.ingest import Ingest, Quarantined
+from review.monitoring import PROBE_TIMEOUT, HealthMonitor, flow_of, queue_snapshot
 from review.publisher import Publisher
 from review.service import ReviewService
 from review.store import Store
 from review.vault import Vault
+from rules.policy import load_policy
+from streams.metrics import ReviewMetrics, serve_metrics
+from streams.reach import KafkaProbe, check_reachable
 
 if TYPE_CHECKING:
     import uvicorn
@@ -42,6 +47,8 @@ class Review:
     accounts: Accounts
     analyst: Analyst
     ingest: Ingest
+    metrics: ReviewMetrics
+    monitor: HealthMonitor  # checks Kafka and the store in the background once started (``serve``)
 
     def service(self, publisher: Publisher) -> ReviewService:
         return ReviewService(
@@ -57,13 +64,18 @@ class Review:
             self.settings.review_page_size,
             self.settings.review_bulk_limit,
             self.settings.review_instance,
+            self.metrics,
         )
 
     def context(self, publisher: Publisher) -> ReviewContext:
         https = (self.settings.review_public_url or "").lower().startswith("https://")
         secure = self.settings.review_secure_cookies
         return ReviewContext(
-            self.service(publisher), self.accounts, https if secure is None else secure, hsts=https
+            self.service(publisher),
+            self.accounts,
+            https if secure is None else secure,
+            hsts=https,
+            health=lambda: self.monitor.health,
         )
 
 
@@ -78,15 +90,44 @@ def open_accounts(settings: Settings, db: Database | None = None) -> Accounts:
     )
 
 
-def build_review(settings: Settings, analyst: Analyst | None = None) -> Review:
+def build_review(
+    settings: Settings, analyst: Analyst | None = None, registry: CollectorRegistry | None = None
+) -> Review:
+    """The review service's parts; its metrics go on ``registry`` (a fresh one by default), the queue
+    read from the store at each scrape, held records counted under the policy's flow ids."""
     db = Database.from_settings(settings)
     vault = Vault.from_settings(settings)
     store = Store(db, time.time)
+    policy = load_policy(settings.policy)
     if analyst is None:
-        inspector = build_inspector(settings)
+        inspector = build_inspector(settings, policy)
         analyst = Analyst(inspector.codec, inspector.classifier)
+    flows = flow_of(policy)
+    probe = KafkaProbe(settings.bootstrap_servers, PROBE_TIMEOUT)
+    audit_topic = settings.output_topic_names["audit"]
+    monitor = HealthMonitor(
+        probe,
+        lambda: db.scalar("SELECT 1"),
+        kafka_address=settings.bootstrap_servers,
+        audit_probe=lambda: probe.end_offset(audit_topic),
+    )
+    metrics = ReviewMetrics(
+        registry or CollectorRegistry(),
+        snapshot=lambda: queue_snapshot(db, flows),
+        health=lambda: monitor.health.as_dict(),
+        audit_end_offset=lambda: monitor.health.audit_end_offset,
+        clock=lambda: store.clock(),  # the store's clock: ages as the store counts them
+    )
     return Review(
-        settings, db, vault, store, open_accounts(settings, db), analyst, Ingest(store, vault, analyst)
+        settings,
+        db,
+        vault,
+        store,
+        open_accounts(settings, db),
+        analyst,
+        Ingest(store, vault, analyst),
+        metrics,
+        monitor,
     )
 
 
@@ -187,17 +228,26 @@ def server_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
 
 
 def serve(settings: Settings) -> None:
+    """Serve until stopped. Kafka must answer at start-up (``KafkaUnreachable`` otherwise: the release
+    producer fences its predecessor then); later outages show in the header and in the metrics."""
     import uvicorn
+    from prometheus_client import GC_COLLECTOR, PLATFORM_COLLECTOR, PROCESS_COLLECTOR
 
     from review.app import create_app
     from review.kafka import KafkaPublisher
 
-    review = build_review(settings)
+    check_reachable(settings.bootstrap_servers, settings.kafka_timeout)
+    registry = CollectorRegistry()
+    for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+        registry.register(collector)
+    review = build_review(settings, registry=registry)
     publisher = KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
     context = review.context(publisher)
     settled = context.service.recover()
     if settled:
         log.info("recovered %d releases left 'releasing'", settled)
+    review.monitor.start()
+    serve_metrics(registry, settings.review_metrics_port, settings.metrics_host)
     stop = threading.Event()
     thread = background(review, context.service, stop)
     log.info("review service on http://%s:%d/", settings.review_host, settings.review_port)
@@ -205,6 +255,7 @@ def serve(settings: Settings) -> None:
         uvicorn.Server(server_config(settings, create_app(context))).run()
     finally:
         stop.set()
+        review.monitor.stop()
         thread.join(timeout=15)
         publisher.close()
         review.db.close()

@@ -4,8 +4,10 @@ Labels are bounded by construction: a decision (allow, mask, quarantine), a reas
 name, the policy's flow id (or ``unknown``), a topic from the settings, a partition number, the one
 active policy version. A label never carries a value taken from a record.
 
-The gateway worker serves them on ``/metrics`` (:func:`serve_metrics`); the review service declares
-its queue metrics here too, so that the dashboard and the alerts read from one list of names.
+The gateway worker serves :class:`GatewayMetrics` on ``/metrics`` (:func:`serve_metrics`); the review
+service serves :class:`ReviewMetrics` on its own port (``CUSTOMS_REVIEW_METRICS_PORT``, 9470), so that
+the dashboard and the alerts read from one list of names. The review queue is read from the review
+store at each scrape, so it is what the store holds, whichever review instance is asked.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter as CountOf
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from faust.types import TP
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from detectors.finding import Finding
 from rules.decision import Action, Decision
@@ -113,19 +118,6 @@ class GatewayMetrics:
             ["active", "shadow", "flow"],
             registry=r,
         )
-        # The review service.
-        self.review_queue_size = Gauge(
-            "customs_review_queue_size", "Quarantined records waiting for review", registry=r
-        )
-        self.review_oldest_age_seconds = Gauge(
-            "customs_review_oldest_age_seconds", "Age of the oldest record waiting for review", registry=r
-        )
-        self.review_releases = Counter(
-            "customs_review_releases", "Quarantined records released by reviewers", registry=r
-        )
-        self.review_rejections = Counter(
-            "customs_review_rejections", "Quarantined records rejected by reviewers", registry=r
-        )
         self._policy_version: str | None = None
         self._lag_partitions: set[tuple[str, str]] = set()
         self._children: dict[tuple[int, tuple[str, ...]], Counter] = {}
@@ -187,6 +179,175 @@ class GatewayMetrics:
         for (topic, partition), lag in current.items():
             self.consumer_lag.labels(topic=topic, partition=partition).set(max(0, lag))
         self._lag_partitions = set(current)
+
+
+# -- the review service ---------------------------------------------------------------------------
+
+OTHER = "other"  # a reason code or role not in the bounded set (a foreign producer's header)
+REVIEW_ROLES = ("reviewer", "approver", "auditor", "admin", "system")  # system: start-up recovery
+REVIEW_EVENTS = ("request", "approval", "release", "rejection", "reveal")
+RELEASE_STEPS = ("target", "produce")  # finding the target partition; producing the release
+DEPENDENCIES = ("kafka", "store")
+_REASONS = frozenset(reason.value for reason in Reason)
+ReviewEvent = Literal["request", "approval", "release", "rejection", "reveal"]
+
+
+def bounded_reason(code: str) -> str:
+    """A reason code as a label: one of :class:`Reason`, else ``other``."""
+    return code if code in _REASONS else OTHER
+
+
+def bounded_role(role: str) -> str:
+    return role if role in REVIEW_ROLES else OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSnapshot:
+    """What the review store holds and is not settled yet, in counts only (no value, no id)."""
+
+    by_status: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (status, flow) -> records
+    by_reason: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (reason, flow) -> records
+    oldest_held_at: float | None = None  # epoch seconds of the oldest record waiting for a reviewer
+
+
+class _ReviewQueueCollector(Collector):
+    """Reads the queue from the store at each scrape; a store that cannot be read gives ``store_up 0``
+    and no queue series (absent, not a stale number)."""
+
+    def __init__(
+        self,
+        snapshot: Callable[[], QueueSnapshot],
+        health: Callable[[], Mapping[str, bool | None]],
+        clock: Callable[[], float],
+        audit_end_offset: Callable[[], int | None],
+    ) -> None:
+        self.snapshot = snapshot
+        self.health = health
+        self.clock = clock
+        self.audit_end_offset = audit_end_offset
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # collected at scrape time only (registration must not read the store)
+
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily(
+            "customs_review_dependency_up",
+            "Whether the review service reaches its dependency (kafka, store) at its last check",
+            labels=["dependency"],
+        )
+        states = dict(self.health())
+        try:
+            snapshot: QueueSnapshot | None = self.snapshot()
+        except Exception as exc:  # the store is down: say so, do not fail the scrape
+            log.warning("review queue metrics: the store cannot be read (%s)", type(exc).__name__)
+            snapshot = None
+        states["store"] = snapshot is not None
+        for dependency in DEPENDENCIES:
+            state = states.get(dependency)
+            if state is not None:
+                up.add_metric([dependency], 1.0 if state else 0.0)
+        yield up
+        audit = self.audit_end_offset()
+        if audit is not None:
+            yield GaugeMetricFamily(
+                "customs_audit_topic_end_offset",
+                "The audit topic's end offsets summed over its partitions, as the review service last read"
+                " them from the broker: it advances with every routed record",
+                value=float(audit),
+            )
+        if snapshot is None:
+            return
+        size = GaugeMetricFamily(
+            "customs_review_queue_size",
+            "Quarantined records in the review store not settled yet (held, awaiting_approval, releasing),"
+            " by status and policy flow id",
+            labels=["status", "flow"],
+        )
+        for (status, flow), count in sorted(snapshot.by_status.items()):
+            size.add_metric([status, flow], float(count))
+        yield size
+        reasons = GaugeMetricFamily(
+            "customs_review_queue_reasons",
+            "Unsettled records in the review store, once per reason code (a record may carry several)",
+            labels=["reason", "flow"],
+        )
+        totals: CountOf[tuple[str, str]] = CountOf()
+        for (reason, flow), count in snapshot.by_reason.items():
+            totals[(bounded_reason(reason), flow)] += count
+        for (reason, flow), count in sorted(totals.items()):
+            reasons.add_metric([reason, flow], float(count))
+        yield reasons
+        oldest = snapshot.oldest_held_at
+        yield GaugeMetricFamily(
+            "customs_review_oldest_age_seconds",
+            "Age of the oldest record waiting for a reviewer or an approver (0 when none waits)",
+            value=0.0 if oldest is None else max(0.0, self.clock() - oldest),
+        )
+
+
+class ReviewMetrics:
+    """The review service's metrics: what reviewers did (by role), failed releases, and the queue as
+    the store holds it (read at scrape time through ``snapshot``)."""
+
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        snapshot: Callable[[], QueueSnapshot] | None = None,
+        health: Callable[[], Mapping[str, bool | None]] | None = None,
+        clock: Callable[[], float] = time.time,
+        audit_end_offset: Callable[[], int | None] = lambda: None,
+    ) -> None:
+        self.registry = registry
+        r = registry
+        self.events = {
+            "request": Counter(
+                "customs_review_requests",
+                "Release requests (direct or four-eyes), by role",
+                ["role"],
+                registry=r,
+            ),
+            "approval": Counter(
+                "customs_review_approvals",
+                "Four-eyes release requests approved, by role",
+                ["role"],
+                registry=r,
+            ),
+            "release": Counter(
+                "customs_review_releases",
+                "Held records released (produced and committed), by the role that let them go",
+                ["role"],
+                registry=r,
+            ),
+            "rejection": Counter(
+                "customs_review_rejections", "Held records rejected, by role", ["role"], registry=r
+            ),
+            "reveal": Counter(
+                "customs_review_reveals",
+                "Held values revealed to a user (audited), by role",
+                ["role"],
+                registry=r,
+            ),
+        }
+        self.release_failures = Counter(
+            "customs_review_release_failures",
+            "Releases that could not go out: target topic unreachable (nothing written) or produce failed"
+            " (left 'releasing', recovered later)",
+            ["step"],
+            registry=r,
+        )
+        for role in REVIEW_ROLES:
+            for event in REVIEW_EVENTS:
+                self.events[event].labels(role)
+        for step in RELEASE_STEPS:
+            self.release_failures.labels(step)
+        if snapshot is not None:
+            registry.register(_ReviewQueueCollector(snapshot, health or dict, clock, audit_end_offset))
+
+    def count(self, event: ReviewEvent, role: str) -> None:
+        self.events[event].labels(bounded_role(role)).inc()
+
+    def release_failed(self, step: Literal["target", "produce"]) -> None:
+        self.release_failures.labels(step).inc()
 
 
 def progress_line(counts: Mapping[str, int]) -> str | None:

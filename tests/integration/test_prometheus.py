@@ -1,4 +1,5 @@
-"""Debian's real Prometheus scrapes a gateway worker on a real broker: counts add up, no value leaks."""
+"""Debian's real Prometheus scrapes a gateway worker and the review service on a real broker: counts add up,
+the review queue it reads is the store's, no value leaks."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from customs.settings import Settings
 from load.feed import publish
 from load.generator import SampleRecord
 from load.ports import free_port
+from review.db import SQLiteDatabase
+from review.models import QueueFilter
+from review.store import Store
 from streams.topics import create_topics
 
-from .conftest import WorkerProcess
+from .conftest import CUSTOMS, WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -72,13 +76,48 @@ def metrics_port(monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 @pytest.fixture()
-def prometheus(prometheus_binary: str, metrics_port: int, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A Prometheus scraping the worker's port every second; yields its base URL and log file."""
+def review_metrics_port(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> int:
+    """The review service's /metrics port, its web port and its own store (through the environment)."""
+    port = free_port()
+    monkeypatch.setenv("CUSTOMS_REVIEW_METRICS_PORT", str(port))
+    monkeypatch.setenv("CUSTOMS_REVIEW_PORT", str(free_port()))
+    monkeypatch.setenv("CUSTOMS_REVIEW_DB", str(tmp_path / "review.db"))
+    monkeypatch.setenv("CUSTOMS_REVIEW_KEY_FILE", str(tmp_path / "review.key"))
+    return port
+
+
+@pytest.fixture()
+def review_service(customs_settings: Settings, review_metrics_port: int, tmp_path: Path) -> Iterator[Path]:
+    """``customs review`` in a process of its own; yields its log file."""
+    log_path = tmp_path / "review.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(CUSTOMS), "review"], env=settings_env(customs_settings), stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        yield log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture()
+def prometheus(
+    prometheus_binary: str, metrics_port: int, review_metrics_port: int, tmp_path: Path
+) -> Iterator[tuple[str, Path]]:
+    """A Prometheus scraping the worker's and the review service's ports every second; yields its base
+    URL and log file."""
     config = tmp_path / "prometheus.yml"
     config.write_text(
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
         "scrape_configs:\n  - job_name: customs-gateway\n"
         f"    static_configs:\n      - targets: ['127.0.0.1:{metrics_port}']\n"
+        "  - job_name: customs-review\n"
+        f"    static_configs:\n      - targets: ['127.0.0.1:{review_metrics_port}']\n"
     )
     port = free_port()
     log_path = tmp_path / "prometheus.log"
@@ -111,11 +150,13 @@ def prometheus(prometheus_binary: str, metrics_port: int, tmp_path: Path) -> Ite
             process.wait(timeout=5)
 
 
-def test_prometheus_scrapes_the_gateway(
+def test_prometheus_scrapes_the_gateway_and_the_review_service(
     customs_settings: Settings,
     worker: WorkerProcess,
     metrics_port: int,
     prometheus: tuple[str, Path],
+    review_service: Path,
+    tmp_path: Path,
 ) -> None:
     base, _ = prometheus
     count = 300
@@ -151,6 +192,27 @@ def test_prometheus_scrapes_the_gateway(
         return _scalar(base, "sum(customs_consumer_lag)") == 0
 
     _wait_for("consumer lag 0", caught_up, 15, worker.log)
+
+    # The review service ingests the quarantine topic; Prometheus reads its queue from its store.
+    quarantined = _scalar(base, 'sum(customs_records_out_total{decision="quarantine"})')
+    assert quarantined
+    review = 'sum(customs_review_queue_size{job="customs-review"})'
+    _wait_for(
+        f"the review queue at {quarantined:.0f} in Prometheus",
+        lambda: _scalar(base, review) == quarantined,
+        90,
+        lambda: review_service.read_text(errors="replace"),
+    )
+    store = SQLiteDatabase(tmp_path / "review.db")
+    try:
+        assert Store(store, time.time).count(QueueFilter(status="open")) == _scalar(base, review)
+    finally:
+        store.close()
+    held = _scalar(base, 'sum(customs_review_queue_size{job="customs-review",status="held"})')
+    assert held == quarantined  # nobody has released or rejected one yet
+    assert (_scalar(base, 'sum(customs_review_queue_reasons{job="customs-review"})') or 0) >= quarantined
+    assert _scalar(base, 'customs_review_dependency_up{job="customs-review",dependency="store"}') == 1
+    assert _scalar(base, 'count(customs_review_queue_size{job="customs-gateway"})') is None
 
     series = _query(base, "/api/v1/series", **{"match[]": '{__name__=~"customs_.+"}'})
     values = {value for labels in series for value in labels.values()}
