@@ -13,7 +13,7 @@ from detectors.finding import Finding
 from detectors.walker import JsonValue, is_key_path
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
 from rules.jurisdiction import PERMITTED_BY_CONTRACT
-from rules.minor import is_minor_id
+from rules.minor import is_minor
 from rules.policy import Flow, Policy, Rule
 from rules.reasons import Reason
 
@@ -26,7 +26,7 @@ _MINOR = frozenset({Category.MINOR})
 
 def _categories(record: JsonValue, finding: Finding, context: FlowContext) -> frozenset[Category]:
     categories = _CATEGORY_SETS[finding.entity]
-    if is_minor_id(record, finding, context.record_date):
+    if is_minor(record, finding, context.record_date):
         return categories | _MINOR
     return categories
 

@@ -1,7 +1,11 @@
 """The "minor under 14" signal: PIPL treats any personal information of a child under 14 as sensitive.
 
-A PRC resident ID carries its holder's birth date (digits 7–14), so a record about a child can be
-recognised from the ID alone, on the record's own date (no clock).
+A record is about a child when a birth date in it says so, on the record's own date (no clock): the birth
+date inside a PRC resident ID (digits 7–14 of the 18-digit form, 7–12 as 19YYMMDD of the old 15-digit
+one), or a ``DATE_OF_BIRTH`` finding — a date after a birth word (出生日期 2019-05-01, DOB) or in a
+birth-date field (``dob``, ``birth_date``, ``出生日期``), whatever its form (``2019-05-01``, ``20190501``,
+``2019年5月1日``, ``01/05/2019``). Full-width digits and invisible characters are read through the
+normalised view (``detectors.normalise``).
 """
 
 from __future__ import annotations
@@ -9,17 +13,24 @@ from __future__ import annotations
 from datetime import date
 
 from detectors.finding import Finding
-from detectors.walker import JsonValue, text_at
+from detectors.normalise import view
+from detectors.recognizers.date_of_birth import birth_date_in
+from detectors.walker import JsonValue, number_text, split_path
 
 MINOR_AGE = 14
 
 
 def birth_date_of(resident_id: str) -> date | None:
-    digits = resident_id.strip()
-    if len(digits) != 18 or not digits[:17].isdigit():
+    """The birth date inside an 18-digit or 15-digit resident ID, or None."""
+    digits = view(resident_id.strip()).text
+    if len(digits) == 18 and digits[:17].isdigit() and digits.isascii():
+        year, month, day = digits[6:10], digits[10:12], digits[12:14]
+    elif len(digits) == 15 and digits.isdigit() and digits.isascii():
+        year, month, day = "19" + digits[6:8], digits[8:10], digits[10:12]
+    else:
         return None
     try:
-        return date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
@@ -28,12 +39,29 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def is_minor_id(record: JsonValue, finding: Finding, on: date) -> bool:
-    """True when ``finding`` is a resident ID whose holder is under 14 on ``on``."""
-    if finding.entity != "CN_RESIDENT_ID":
+def _found_text(record: JsonValue, path: str) -> str | None:
+    """The string at ``path``, or the decimal text of the number there (what was inspected), or None."""
+    node = record
+    for part in split_path(path) if path else []:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node if isinstance(node, str) else number_text(node)
+
+
+def is_minor(record: JsonValue, finding: Finding, on: date) -> bool:
+    """True when ``finding`` is a resident ID or a birth date of someone under 14 on ``on``."""
+    if finding.entity not in ("CN_RESIDENT_ID", "DATE_OF_BIRTH"):
         return False
-    text = text_at(record, finding.path)
+    text = _found_text(record, finding.path)
     if text is None:
         return False
-    born = birth_date_of(text[finding.start : finding.end])
+    found = text[finding.start : finding.end]
+    born = birth_date_of(found) if finding.entity == "CN_RESIDENT_ID" else birth_date_in(view(found).text, on)
     return born is not None and born <= on and age_on(born, on) < MINOR_AGE
+
+
+is_minor_id = is_minor  # the name of the resident-ID-only signal, kept for its callers

@@ -152,8 +152,37 @@ def _context(text: str, window_start: int, start: int, end: int) -> int:
     return 1 if _BIRTH_AFTER.match(text, end) else 0
 
 
+def birth_date_in(text: str, on: date) -> date | None:
+    """The date a ``DATE_OF_BIRTH`` finding's text names (the first reading that exists and does not lie
+    after ``on``; ``1985年3月`` as the 1st), or None."""
+    match = DATE_RE.search(text)
+    if match is None:
+        return None
+    for year, month, day in _candidates(match):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found <= on:
+            return found
+    return None
+
+
 def _is_past_date(match: re.Match[str]) -> bool:
     """Whether the matched date exists and lies between 1900 and today."""
+    today = date.today()
+    for year, month, day in _candidates(match):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found.year >= EARLIEST_YEAR and found <= today:
+            return True
+    return False
+
+
+def _candidates(match: re.Match[str]) -> list[tuple[int, int, int]]:
+    """The (year, month, day) readings of a ``DATE_RE`` match, the likelier first."""
     kind = match.lastgroup
     group = match.group
     candidates: list[tuple[int, int, int]]
@@ -173,13 +202,5 @@ def _is_past_date(match: re.Match[str]) -> bool:
     elif kind == "ym":
         candidates = [(int(group("y7")), int(group("m7")), 1)]
     else:
-        return False
-    today = date.today()
-    for year, month, day in candidates:
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            continue
-        if found.year >= EARLIEST_YEAR and found <= today:
-            return True
-    return False
+        candidates = []
+    return candidates
