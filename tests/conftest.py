@@ -1,6 +1,7 @@
 """Test tiers by folder (tests/unit: ``unit``, no broker; tests/integration: ``integration``;
-tests/reliability: ``reliability``, a three-node cluster with failures), and the
-real-broker fixtures shared by the integration and browser tiers."""
+tests/reliability: ``reliability``, a three-node cluster with failures; tests/fuzz: ``fuzz``, bounded
+properties and an adversarial corpus, no broker), and the real-broker fixtures shared by the integration
+and browser tiers."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from customs.settings import Settings
 from load.ports import free_port_run
 from tests.kafka_support import KAFKA, WorkerProcess
 
-TIERS = ("unit", "integration", "reliability")
+TIERS = ("unit", "integration", "reliability", "fuzz")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
