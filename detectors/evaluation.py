@@ -6,8 +6,9 @@ counts the findings that match some labelled span (one finding over a whole list
 each of them). Besides the per-entity table the report gives
 
 * the false-positive rate on clean records: the share of records with no personal data (orders,
-  logistics, herb stock, formularies) that got any *identifier* finding, that is any entity but
-  ``HEALTH_DATA`` (a formulary prescription is health content, labelled as such, but names no one);
+  logistics, herb stock and batches, formularies, catalogues) that got any *identifier* finding, that is
+  any entity but ``HEALTH_DATA`` (a health finding in a clean record, which has no data subject, counts
+  against ``HEALTH_DATA``'s precision instead: see ``detectors.subject``);
 * the share of prescriptions (records with herb names in a prescription) in which a herb was
   reported as a ``PERSON``: 陈皮, 黄芪, 何首乌 begin with common surname characters.
 

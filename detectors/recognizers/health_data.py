@@ -13,6 +13,9 @@ costs the same for three terms or three hundred) and scores what it finds:
 * every other short text gets a low-score whole-value candidate that only a field name such as
   ``diagnosis``, ``诊断``, ``symptoms`` or ``prescription`` (the classifier's hint) lifts over the
   threshold: what sits under such a field is health data, whatever its words.
+
+The recognizer reads one text at a time; whether what it finds is about a person is decided over the whole
+record by :mod:`detectors.subject` (a herb batch's herb list is no finding, a patient's is).
 """
 
 from __future__ import annotations
