@@ -118,9 +118,12 @@ def test_policy_watch_counts_metrics_and_wraps_a_plain_callable(tmp_path: Path) 
     watch = PolicyWatch(settings, inspector, metrics)
     assert isinstance(inspector.policy, PolicyHolder)
     assert watch.reloader.offer(BROKEN.encode(), "candidate.yaml") == "refused"
+    for content, _, _ in (case.values for case in LOADER_ERRORS):  # loader errors count the same way
+        assert watch.reloader.offer(content, "candidate.yaml") == "refused"
     assert watch.reloader.offer(ALLOW_ALL.encode(), "candidate.yaml") == "reloaded"
     assert watch.reloader.offer(ALLOW_ALL.encode(), "candidate.yaml") == "unchanged"
-    assert (metrics.policy_reloads.n, metrics.policy_reload_failures.n) == (1, 1)
+    failures = 1 + len(LOADER_ERRORS)
+    assert (metrics.policy_reloads.n, metrics.policy_reload_failures.n) == (1, failures)
     assert metrics.versions == [inspector.policy().version]
 
 
