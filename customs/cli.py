@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from customs.audit_cli import audit_app, subject_app
 from customs.logs import configure as configure_logging
 from customs.policy_cli import policy_app
+from customs.report_cli import report_app
 from customs.settings import Settings
 
 app = typer.Typer(
@@ -25,11 +26,57 @@ app.add_typer(topics_app, name="topics")
 app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
 app.add_typer(subject_app, name="subject")
+app.add_typer(report_app, name="report")
 
 PolicyOption = Annotated[
     str | None,
     typer.Option("--policy", help="Policy file or preset (gba-default, mask-all); default from settings"),
 ]
+
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        typer.echo(f"customs (data-customs) {version('data-customs')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit"),
+    ] = False,
+) -> None:
+    """Data Customs: classify, decide and route personal information crossing the Greater Bay Area."""
+
+
+def _environment(*prefixes: str, exclude: tuple[str, ...] = ()) -> str:
+    """The ``CUSTOMS_*`` variables of the settings fields starting with ``prefixes`` (all: none given)."""
+    names = [
+        f"CUSTOMS_{name.upper()}"
+        for name in Settings.model_fields
+        if (not prefixes or name.startswith(prefixes)) and not name.startswith(exclude)
+    ]
+    return "Environment (or .env; README, Configuration): " + ", ".join(names) + "."
+
+
+_KAFKA_DOWN = 1  # exit code: Kafka could not be reached, or records were not delivered
+
+
+def _kafka_down(message: str) -> None:
+    """One line, no traceback: what failed, at which address, and what to check."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(_KAFKA_DOWN)
+
+
+def _one_shot_logging(settings: Settings) -> None:
+    """Commands that report Kafka's absence themselves: librdkafka's lines only at debug level."""
+    from streams.reach import quiet_kafka_logs
+
+    configure_logging(settings.log_level)
+    quiet_kafka_logs(settings.log_level)
 
 
 def _settings() -> Settings:
@@ -119,15 +166,22 @@ def evaluate(
 @topics_app.command("create")
 def topics_create() -> None:
     """Create the inbound and output topics (idempotent)."""
+    from streams.reach import KafkaUnreachable
     from streams.topics import create_topics
 
     settings = _settings()
-    for result in create_topics(settings):
+    _one_shot_logging(settings)
+    try:
+        results = create_topics(settings)
+    except KafkaUnreachable as exc:
+        _kafka_down(str(exc))
+        return
+    for result in results:
         state = "created" if result.created else "exists"
         typer.echo(f"{state:8} {result.name} ({result.partitions} partitions)")
 
 
-@app.command()
+@app.command(epilog=_environment(exclude=("review_",)))
 def worker() -> None:
     """Run a gateway worker (exactly once; engine: CUSTOMS_STREAM_ENGINE) until interrupted."""
     from customs.factory import build_inspector
@@ -150,12 +204,21 @@ def feed(
     rate: Annotated[float, typer.Option(help="Records per second; 0 means flat out")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic generator")] = 0,
     avro_share: Annotated[float, typer.Option(help="Share of bank records sent as Avro")] = 0.5,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the last deliveries")] = 30.0,
 ) -> None:
-    """Publish synthetic GBA records (TCM visits, bank credit, insurance claims, supply chain, malformed)."""
-    from load.feed import publish
+    """Publish synthetic GBA records (TCM visits, bank credit, insurance claims, supply chain, malformed).
+    Exits 1 unless the broker confirmed every record."""
+    from load.feed import NotDelivered, publish
 
     settings = _settings()
-    sent = publish(settings, count=count, rate=rate, seed=seed, avro_share=avro_share)
+    _one_shot_logging(settings)
+    try:
+        sent = publish(
+            settings, count=count, rate=rate, seed=seed, avro_share=avro_share, flush_timeout=timeout
+        )
+    except NotDelivered as exc:
+        _kafka_down(str(exc))
+        return
     typer.echo(f"published {sent} records to {settings.inbound_topic_names[0]}", err=True)
 
 
@@ -177,12 +240,19 @@ def peek(
 ) -> None:
     """Show the latest committed records of an output topic, with their customs headers."""
     from streams.peek import latest
+    from streams.reach import KafkaUnreachable
 
     settings = _settings()
+    _one_shot_logging(settings)
     topics = settings.output_topic_names
     if output not in topics:
         _fail(f"unknown output {output!r}; choose one of {', '.join(topics)}")
-    for headers, value in latest(settings, topics[output], count):
+    try:
+        rows = latest(settings, topics[output], count)
+    except KafkaUnreachable as exc:
+        _kafka_down(str(exc))
+        return
+    for headers, value in rows:
         typer.secho(" ".join(f"{k}={v}" for k, v in headers.items() if k.startswith("customs-")), dim=True)
         typer.echo(value)
 
@@ -224,7 +294,29 @@ def _create_user(name: str, roles: str, password_file: Path | None) -> None:
     typer.echo(f"created user {user.name} ({', '.join(r.value for r in user.roles)})")
 
 
-@app.command()
+@app.command(
+    epilog=_environment(
+        "review_",
+        "bootstrap_servers",
+        "app_id",
+        "topic_prefix",
+        "allow_topic",
+        "mask_topic",
+        "quarantine_topic",
+        "audit_topic",
+        "policy",
+        "pseudonym_key",
+        "token_key",
+        "schemas_dir",
+        "max_record_bytes",
+        "max_depth",
+        "score_threshold",
+        "ner",
+        "log_level",
+        "metrics_host",
+        "kafka_timeout",
+    )
+)
 def review(
     host: Annotated[str | None, typer.Option(help="Listen address (default from settings)")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (default from settings)")] = None,
@@ -242,6 +334,7 @@ def review(
 ) -> None:
     """Run the quarantine review service: ingest the quarantine topic and serve the web UI and JSON API."""
     from review.runner import serve, settle
+    from streams.reach import KafkaUnreachable, check_reachable, quiet_kafka_logs
 
     settings = _settings()
     update: dict[str, object] = {}
@@ -255,12 +348,21 @@ def review(
         except ValidationError as exc:
             _fail(f"--instance: {exc.errors()[0]['msg']} (letters, digits, '.', '_' and '-', at most 64)")
             return
-    configure_logging(settings.log_level)
-    if settle_only:
-        settled = settle(settings)
-        typer.echo(f"settled {settled} releases of review instance {settings.review_instance or '(default)'}")
-        return
-    serve(settings)
+    _one_shot_logging(settings)
+    try:
+        check_reachable(settings.bootstrap_servers, settings.kafka_timeout)
+        quiet_kafka_logs(settings.log_level, quiet=False)  # from here on, librdkafka's lines are logged
+        if settle_only:
+            settled = settle(settings)
+            typer.echo(
+                f"settled {settled} releases of review instance {settings.review_instance or '(default)'}"
+            )
+            return
+        serve(settings)
+    except KafkaUnreachable as exc:
+        _kafka_down(
+            f"{exc}; the review service needs it to start (its release producer fences a crashed one)"
+        )
 
 
 @users_app.command("create-admin")

@@ -12,6 +12,19 @@ from customs.settings import Settings
 from load.generator import SampleRecord, generate
 from streams import headers as h
 from streams.codec import SchemaStore, encode_avro
+from streams.reach import client_config, unreachable_message
+
+FLUSH_TIMEOUT = 30.0  # seconds the last records may take to be delivered
+
+
+class NotDelivered(RuntimeError):
+    """Some records were produced but never confirmed by the broker (an error, or no answer in time)."""
+
+    def __init__(self, missing: int, sent: int, topic: str, cause: str) -> None:
+        super().__init__(f"{missing} of {sent} records not delivered to {topic}: {cause}")
+        self.missing = missing
+        self.sent = sent
+
 
 AVRO_KIND = "bank_credit"
 
@@ -54,20 +67,33 @@ def publish(
     seed: int = 0,
     avro_share: float = 0.5,
     on_sent: Callable[[SampleRecord], None] | None = None,
+    flush_timeout: float = FLUSH_TIMEOUT,
+    on_delivered: Callable[[], None] | None = None,
 ) -> int:
-    """Publish records to the first inbound topic; returns how many were delivered."""
+    """Publish records to the first inbound topic; returns how many were delivered (every one: else
+    :class:`NotDelivered` says how many of them the broker did not confirm within ``flush_timeout``).
+    ``on_delivered`` is called for each record the broker confirmed (from a ``poll``)."""
     producer = Producer(
-        {"bootstrap.servers": settings.bootstrap_servers, "enable.idempotence": True, "linger.ms": 5}
+        client_config(
+            settings.bootstrap_servers,
+            **{"enable.idempotence": True, "linger.ms": 5},
+        )
     )
     schemas = SchemaStore(settings.schemas_dir)
     topic = settings.inbound_topic_names[0]
     started = time.monotonic()
     sent = 0
+    confirmed = 0
     errors: list[str] = []
 
     def delivered(err: object, _msg: object) -> None:
+        nonlocal confirmed
         if err is not None:
             errors.append(str(err))
+            return
+        confirmed += 1
+        if on_delivered is not None:
+            on_delivered()
 
     try:
         for index, sample in enumerate(samples(count, seed, settings)):
@@ -90,7 +116,12 @@ def publish(
                 if ahead > 0:
                     time.sleep(ahead)
     finally:
-        producer.flush(30)
-    if errors:
-        raise RuntimeError(f"{len(errors)} records were not delivered; first error: {errors[0]}")
+        producer.flush(flush_timeout)
+    if confirmed < sent:
+        cause = (
+            errors[0]
+            if errors
+            else f"no answer within {flush_timeout:.0f} s; " + unreachable_message(settings.bootstrap_servers)
+        )
+        raise NotDelivered(sent - confirmed, sent, topic, cause)
     return sent

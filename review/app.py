@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from review.accounts import Accounts
-from review.errors import ReviewError, Unauthenticated
+from review.errors import ReviewError, Unauthenticated, Unavailable
 from review.monitoring import Health
 from review.service import ReviewService
 
@@ -100,6 +102,12 @@ def create_app(context: ReviewContext) -> FastAPI:
         if context.hsts:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+    @app.exception_handler(sqlite3.OperationalError)
+    @app.exception_handler(psycopg.OperationalError)
+    async def store_down(request: Request, exc: Exception) -> Response:
+        """The review store cannot be reached (or is locked): a 503 at once, the header says which."""
+        return await refused(request, Unavailable("the review store cannot be reached; try again shortly"))
 
     @app.exception_handler(ReviewError)
     async def refused(request: Request, exc: ReviewError) -> Response:

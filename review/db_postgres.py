@@ -30,6 +30,8 @@ _TRANSLATION = (
     (" BLOB", " BYTEA"),
 )
 
+CONNECT_TIMEOUT = 5  # seconds
+
 
 def translate_schema(sqlite_schema: str) -> str:
     schema = sqlite_schema
@@ -123,7 +125,10 @@ class PostgresDatabase(Database):
                 self._conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {declaration}")
 
     def _connect(self) -> psycopg.Connection[PgRow]:
-        return psycopg.connect(self._url, autocommit=True, row_factory=pg_row)
+        # A server that does not answer is reported within seconds (a page waits on it), not after TCP's.
+        return psycopg.connect(
+            self._url, autocommit=True, row_factory=pg_row, connect_timeout=CONNECT_TIMEOUT
+        )
 
     def _live(self) -> psycopg.Connection[PgRow]:
         """The connection, reopened if it was lost (never inside a transaction: that one has failed)."""

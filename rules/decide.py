@@ -12,7 +12,7 @@ from detectors.entities import ENTITY_CATEGORY, SENSITIVE_CATEGORIES, Category, 
 from detectors.finding import Finding
 from detectors.walker import JsonValue, is_key_path
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
-from rules.jurisdiction import PERMITTED_BY_CONTRACT
+from rules.jurisdiction import PERSONAL_CATEGORIES, crosses_boundary, kind_mismatch, outside_gba
 from rules.minor import is_minor
 from rules.policy import Flow, Policy, Rule
 from rules.reasons import Reason
@@ -37,10 +37,17 @@ def _flow_reasons(
     reasons: list[str] = []
     if not flow.contract.in_force_on(context.record_date):
         reasons.append(Reason.CONTRACT_NOT_IN_FORCE)
-    permitted = PERMITTED_BY_CONTRACT[flow.contract.kind]
-    parties = (policy.organisations[flow.source], policy.organisations[flow.destination])
-    if any(party.jurisdiction not in permitted for party in parties):
+    contract = flow.contract
+    where = (
+        policy.organisations[flow.source].jurisdiction,
+        policy.organisations[flow.destination].jurisdiction,
+    )
+    if crosses_boundary(*where) and categories & PERSONAL_CATEGORIES and not contract.is_legal_basis:
+        reasons.append(Reason.NO_LEGAL_BASIS)
+    if outside_gba(contract.kind, where):
         reasons.append(Reason.DESTINATION_OUTSIDE_GBA)
+    elif kind_mismatch(contract.kind, where) is not None:
+        reasons.append(Reason.CONTRACT_KIND_MISMATCH)
     if categories - set(flow.categories):
         reasons.append(Reason.CATEGORY_NOT_PERMITTED)
     if categories & SENSITIVE_CATEGORIES and not (flow.consent_for_sensitive and flow.impact_assessment):

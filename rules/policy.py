@@ -12,9 +12,20 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from detectors.entities import ENTITIES, Category
+from detectors.entities import ENTITIES, SENSITIVE_CATEGORIES, Category
 from rules.decision import Action
-from rules.jurisdiction import ContractKind, Jurisdiction
+from rules.jurisdiction import (
+    GBA,
+    GBA_CONTRACT_FOR,
+    GBA_CONTRACTS,
+    LEGAL_BASES,
+    PERSONAL_CATEGORIES,
+    ContractKind,
+    Exemption,
+    Jurisdiction,
+    crosses_boundary,
+    kind_mismatch,
+)
 from rules.operators import OPERATORS
 
 PRESETS = ("gba-default", "mask-all")
@@ -34,13 +45,26 @@ class Organisation(_Model):
 
 
 class Contract(_Model):
+    """A flow's legal basis. ``filing_reference`` is its reference: the filing number of a GBA Standard
+    Contract, the certificate number of a certification, the approval number of a security assessment
+    (optional for an exemption, which names its case in ``exemption``)."""
+
     kind: ContractKind
     filing_reference: str | None = None
+    exemption: Exemption | None = None
     in_force_from: date
     in_force_until: date | None = None
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+    @property
+    def is_legal_basis(self) -> bool:
+        """Whether this lets personal information leave the mainland: a basis other than ``none``, with
+        its reference (an exemption: with its case)."""
+        if self.kind is ContractKind.EXEMPTION:
+            return self.exemption is not None
+        return self.kind in LEGAL_BASES and bool((self.filing_reference or "").strip())
 
 
 class Flow(_Model):
@@ -126,6 +150,10 @@ class Policy(_Model):
                 org = getattr(flow, role)
                 if org not in self.organisations:
                     raise ValueError(f"flows.{index}.{role}: unknown organisation {org!r}")
+        _unique("flows", [flow.id for flow in self.flows])
+        _unique("rules", [rule.id for rule in self.rules])
+        for index, flow in enumerate(self.flows):
+            _check_legal_basis(index, flow, self.organisations)
         flow_ids = {flow.id for flow in self.flows}
         for index, rule in enumerate(self.rules):
             for flow_id in rule.flows:
@@ -143,6 +171,77 @@ class Policy(_Model):
             if flow.source == source and flow.destination == destination and purpose in flow.purposes:
                 return flow
         return None
+
+
+def _unique(section: str, ids: list[str]) -> None:
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if item_id in first:
+            raise ValueError(
+                f"{section}.{index}.id: duplicate id {item_id!r} (first at {section}.{first[item_id]})"
+            )
+        first[item_id] = index
+
+
+_REFERENCE_NAMES = {
+    ContractKind.GBA_STANDARD_CONTRACT: "its filing reference (the number the filing was given)",
+    ContractKind.GBA_STANDARD_CONTRACT_MACAU: "its filing reference (the number the filing was given)",
+    ContractKind.CERTIFICATION: "the certificate number as filing_reference",
+    ContractKind.SECURITY_ASSESSMENT: "the assessment's approval number as filing_reference",
+}
+
+
+def _check_legal_basis(index: int, flow: Flow, organisations: dict[str, Organisation]) -> None:
+    """A flow's contract: dates in order, a reference for a legal basis, the version that fits where
+    the parties are, and a legal basis whenever personal information leaves the mainland."""
+    at = f"flows.{index}.contract"
+    contract = flow.contract
+    if contract.in_force_until is not None and contract.in_force_until < contract.in_force_from:
+        raise ValueError(
+            f"{at}.in_force_until: {contract.in_force_until} is before in_force_from {contract.in_force_from}"
+        )
+    if contract.kind is ContractKind.EXEMPTION and contract.exemption is None:
+        cases = ", ".join(e.value for e in Exemption)
+        raise ValueError(f"{at}.exemption: kind exemption needs the case it relies on ({cases})")
+    if contract.kind is not ContractKind.EXEMPTION and contract.exemption is not None:
+        raise ValueError(f"{at}.exemption: only a contract of kind exemption names an exemption")
+    if contract.exemption is Exemption.SMALL_VOLUME:
+        sensitive = sorted(set(flow.categories) & SENSITIVE_CATEGORIES)
+        if sensitive:
+            raise ValueError(
+                f"{at}.exemption: small_volume does not cover sensitive personal information "
+                f"({', '.join(sensitive)})"
+            )
+    needs = _REFERENCE_NAMES.get(contract.kind)
+    if needs and not (contract.filing_reference or "").strip():
+        raise ValueError(f"{at}.filing_reference: a {contract.kind.value} needs {needs}")
+    parties = {"source": organisations[flow.source], "destination": organisations[flow.destination]}
+    if contract.kind in GBA_CONTRACTS:
+        for role, org in parties.items():
+            if org.jurisdiction not in GBA:
+                raise ValueError(
+                    f"flows.{index}.{role}: {getattr(flow, role)} is {org.jurisdiction.value}, outside the "
+                    f"Greater Bay Area, which a {contract.kind.value} cannot cover (use certification or "
+                    "security_assessment)"
+                )
+        wrong = kind_mismatch(
+            contract.kind, (parties["source"].jurisdiction, parties["destination"].jurisdiction)
+        )
+        if wrong is not None:
+            role = "source" if parties["source"].jurisdiction is wrong else "destination"
+            raise ValueError(
+                f"{at}.kind: {contract.kind.value} does not cover the {role} {getattr(flow, role)} in "
+                f"{wrong.value}; a party there needs {GBA_CONTRACT_FOR[wrong].value}"
+            )
+    personal = sorted(set(flow.categories) & PERSONAL_CATEGORIES)
+    crossing = crosses_boundary(parties["source"].jurisdiction, parties["destination"].jurisdiction)
+    if crossing and personal and contract.kind is ContractKind.NONE:
+        route = f"{parties['source'].jurisdiction.value} -> {parties['destination'].jurisdiction.value}"
+        bases = ", ".join(k.value for k in ContractKind if k in LEGAL_BASES)
+        raise ValueError(
+            f"{at}.kind: personal information ({', '.join(personal)}) leaves the mainland ({route}) with no "
+            f"legal basis, and masking is not one: use one of {bases}, with its reference"
+        )
 
 
 # Limits on a policy document's shape: far beyond any real policy, far below what exhausts the stack

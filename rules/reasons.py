@@ -20,9 +20,21 @@ class Reason(StrEnum):
     """Quarantine: the flow's contract is not in force on the record's date (its Kafka timestamp, or
     ``--date`` offline): before ``in_force_from`` or after ``in_force_until``."""
 
+    NO_LEGAL_BASIS = "no_legal_basis"
+    """Quarantine: personal information leaves the mainland (source in a mainland city, destination in
+    Hong Kong, Macau or ``elsewhere``) on a flow with no legal basis: ``contract: {kind: none}``, or a
+    basis without its reference. PIPL Art. 38 needs the standard contract, a certification, a security
+    assessment or an exemption; masking is not one. ``policy check`` refuses a flow that lists personal
+    categories so; at run time this catches a record that holds them anyway."""
+
     DESTINATION_OUTSIDE_GBA = "destination_outside_gba"
-    """Quarantine: a party of the flow is in a jurisdiction its contract does not cover (for example a
-    Macau recipient under the Hong Kong version, or anyone ``elsewhere``)."""
+    """Quarantine: a party of the flow is where no contract of its kind can reach: outside the Greater
+    Bay Area under a GBA Standard Contract, or ``elsewhere`` with no legal basis at all."""
+
+    CONTRACT_KIND_MISMATCH = "contract_kind_mismatch"
+    """Quarantine: a party is inside the Greater Bay Area but the flow's GBA contract is the other
+    version: a Macau recipient under the Hong Kong contract (``gba_standard_contract``), or a Hong Kong
+    one under ``gba_standard_contract_macau``. ``policy check`` refuses such a flow."""
 
     CATEGORY_NOT_PERMITTED = "category_not_permitted"
     """Quarantine: the record holds a personal-information category (including ``minor``) that the

@@ -50,6 +50,7 @@ from customs.inspection import Inspector, Verdict
 from customs.settings import Settings
 from streams import compression, routing
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
+from streams.reach import unreachable_message
 
 log = logging.getLogger("customs.gateway")
 
@@ -176,7 +177,7 @@ class BatchGateway:
                 return True
             except KafkaConnectionError:
                 log.warning(
-                    "cannot reach Kafka at %s; trying again in %.0f s", self.settings.bootstrap_servers, delay
+                    "%s; trying again in %.0f s", unreachable_message(self.settings.bootstrap_servers), delay
                 )
                 with contextlib.suppress(Exception):
                     await self.consumer.stop()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from customs.settings import Settings
 from streams.codec import Codec, DecodeError, SchemaStore
 from streams.headers import as_text
+from streams.reach import KafkaUnreachable, check_reachable, client_config
 
 
 def display_codec(settings: Settings) -> Codec:
@@ -26,15 +27,21 @@ def readable(codec: Codec, value: bytes) -> str:
 
 
 def latest(
-    settings: Settings, topic: str, count: int, timeout: float = 10.0
+    settings: Settings, topic: str, count: int, timeout: float | None = None
 ) -> list[tuple[dict[str, str], str]]:
+    """The latest ``count`` committed records of ``topic``; :class:`KafkaUnreachable` when Kafka does not
+    answer within ``timeout`` (``CUSTOMS_KAFKA_TIMEOUT``)."""
+    timeout = settings.kafka_timeout if timeout is None else timeout
+    check_reachable(settings.bootstrap_servers, timeout)
     consumer = Consumer(
-        {
-            "bootstrap.servers": settings.bootstrap_servers,
-            "group.id": f"customs-peek-{uuid.uuid4().hex[:8]}",
-            "isolation.level": "read_committed",
-            "enable.auto.commit": False,
-        }
+        client_config(
+            settings.bootstrap_servers,
+            **{
+                "group.id": f"customs-peek-{uuid.uuid4().hex[:8]}",
+                "isolation.level": "read_committed",
+                "enable.auto.commit": False,
+            },
+        )
     )
     codec = display_codec(settings)
     try:
@@ -53,5 +60,7 @@ def latest(
             rows.append((message.timestamp()[1], headers, value))
         rows.sort(key=lambda row: row[0])
         return [(headers, value) for _, headers, value in rows[-count:]]
+    except KafkaException as exc:  # it went away after the first answer
+        raise KafkaUnreachable(settings.bootstrap_servers) from exc
     finally:
         consumer.close()

@@ -52,11 +52,14 @@ def kafka_logger() -> logging.Logger:
     return logger
 
 
-def quiet_kafka_logs(level: str) -> None:
-    """For one-shot commands, which report an unreachable broker themselves in one line: librdkafka's
-    lines are kept for ``debug``."""
-    quiet = level.lower() != "debug"
-    kafka_logger().setLevel(logging.CRITICAL if quiet else logging.DEBUG)
+def quiet_kafka_logs(level: str, quiet: bool = True) -> None:
+    """For one-shot commands (and a service's start-up check), which report an unreachable broker
+    themselves in one line: librdkafka's lines are kept for ``debug``. ``quiet=False`` lets them through
+    again at the level of the other loggers."""
+    if not quiet:
+        kafka_logger().setLevel(logging.NOTSET)
+        return
+    kafka_logger().setLevel(logging.CRITICAL if level.lower() != "debug" else logging.DEBUG)
 
 
 def client_config(bootstrap: str, **extra: Any) -> dict[str, Any]:

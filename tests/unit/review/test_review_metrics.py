@@ -146,3 +146,20 @@ def test_the_page_header_shows_kafka_and_store_health(desk: Desk) -> None:
     page = browser.get("/").text
     assert 'class="down">Kafka: unreachable' in page and 'class="up">Store: reachable' in page
     assert _value(desk, "customs_review_dependency_up", dependency="kafka") == 0
+
+
+def test_a_store_that_cannot_be_reached_answers_503_at_once(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    browser = desk.login("rita")
+
+    def down(*_args: object) -> int:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(desk.review.store, "count", down)
+    page = browser.get("/")
+    assert page.status_code == 503 and "review store cannot be reached" in page.text
+    api = desk.client.get("/api/records", headers=desk.auth("rita"))
+    assert api.status_code == 503

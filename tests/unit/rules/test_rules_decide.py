@@ -12,6 +12,7 @@ from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules.decide import decide
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
+from rules.jurisdiction import ContractKind
 from rules.policy import Policy, load_policy, parse_policy
 from rules.reasons import Reason
 
@@ -30,7 +31,11 @@ flows:
   - id: research
     source: gz-clinic
     destination: hk-lab
-    contract: {kind: gba_standard_contract, in_force_from: 2025-01-01, in_force_until: 2025-12-31}
+    contract:
+      kind: gba_standard_contract
+      filing_reference: GD-HK-SC-TEST-1
+      in_force_from: 2025-01-01
+      in_force_until: 2025-12-31
     purposes: [research]
     categories: [name, contact, health, identity_document, location]
     impact_assessment: true
@@ -38,7 +43,7 @@ flows:
   - id: marketing
     source: gz-clinic
     destination: hk-lab
-    contract: {kind: gba_standard_contract, in_force_from: 2025-01-01}
+    contract: {kind: gba_standard_contract, filing_reference: GD-HK-SC-TEST-2, in_force_from: 2025-01-01}
     purposes: [marketing]
     categories: [name, contact, health, identity_document]
     impact_assessment: true
@@ -46,7 +51,7 @@ flows:
   - id: analytics
     source: gz-clinic
     destination: hk-lab
-    contract: {kind: gba_standard_contract, in_force_from: 2025-01-01}
+    contract: {kind: gba_standard_contract, filing_reference: GD-HK-SC-TEST-3, in_force_from: 2025-01-01}
     purposes: [analytics]
     categories: [name, contact, health, identity_document]
     impact_assessment: false
@@ -54,7 +59,7 @@ flows:
   - id: to-macau
     source: gz-clinic
     destination: mo-lab
-    contract: {kind: gba_standard_contract, in_force_from: 2025-01-01}
+    contract: {kind: gba_standard_contract_macau, filing_reference: GD-MO-SC-T4, in_force_from: 2025-01-01}
     purposes: [research]
     categories: [name]
   - id: to-elsewhere
@@ -62,7 +67,7 @@ flows:
     destination: far-lab
     contract: {kind: none, in_force_from: 2025-01-01}
     purposes: [research]
-    categories: [name]
+    categories: [organisation]
 rules:
   - id: research-emails-held
     flows: [research]
@@ -93,7 +98,32 @@ rules:
 POLICY = parse_policy(POLICY_TEXT.encode(), "decide-test.yaml")
 GBA = load_policy("gba-default")
 MASK_ALL = load_policy("mask-all")
-POLICIES: dict[str, Policy] = {"test": POLICY, "gba": GBA}
+
+
+def _unchecked(policy: Policy, **flows: dict[str, object]) -> Policy:
+    """``policy`` with flows changed past the loader's checks (``policy check`` refuses them), to show
+    the run-time reasons that still hold such records."""
+    changed = []
+    for flow in policy.flows:
+        update = flows.get(flow.id)
+        if update is not None:
+            contract = flow.contract.model_copy(update=update.pop("contract", {}))
+            flow = flow.model_copy(update={**update, "contract": contract})
+        changed.append(flow)
+    return policy.model_copy(update={"flows": tuple(changed)})
+
+
+# A Hong Kong contract for the Macau lab (contract_kind_mismatch); a research feed to Hong Kong with no
+# legal basis, and one with a GBA contract but no filing reference (no_legal_basis).
+UNCHECKED = _unchecked(
+    POLICY,
+    **{
+        "to-macau": {"contract": {"kind": ContractKind.GBA_STANDARD_CONTRACT}},
+        "marketing": {"contract": {"kind": ContractKind.NONE, "filing_reference": None}},
+        "analytics": {"contract": {"filing_reference": None}},
+    },
+)
+POLICIES: dict[str, Policy] = {"test": POLICY, "gba": GBA, "unchecked": UNCHECKED}
 
 DAY = date(2025, 6, 1)
 RECORD: JsonValue = {"note": "synthetic record; findings are given explicitly"}
@@ -163,22 +193,26 @@ REASON_CASES = [
     # destination_outside_gba
     pytest.param(
         "test",
-        ctx("gz-clinic", "mo-lab", "research"),
-        [f("PERSON")],
-        Reason.DESTINATION_OUTSIDE_GBA,
-        id="hk-contract-to-macau",
-    ),
-    pytest.param(
-        "test",
         ctx("gz-clinic", "far-lab", "research"),
-        [f("PERSON")],
+        [f("CN_USCC")],
         Reason.DESTINATION_OUTSIDE_GBA,
         id="elsewhere",
     ),
+    # contract_kind_mismatch: not reported as destination_outside_gba
+    pytest.param(
+        "unchecked",
+        ctx("gz-clinic", "mo-lab", "research"),
+        [f("PERSON")],
+        Reason.CONTRACT_KIND_MISMATCH,
+        id="hk-contract-to-macau",
+    ),
+    # no_legal_basis
+    pytest.param("unchecked", MARKETING, [f("PERSON")], Reason.NO_LEGAL_BASIS, id="kind-none-crossing"),
+    pytest.param("unchecked", ANALYTICS, [f("PERSON")], Reason.NO_LEGAL_BASIS, id="gba-without-filing"),
     # category_not_permitted
     pytest.param("test", RESEARCH, [f("CN_BANK_CARD")], Reason.CATEGORY_NOT_PERMITTED, id="category-test"),
     pytest.param("test", MARKETING, [f("LOCATION")], Reason.CATEGORY_NOT_PERMITTED, id="category-location"),
-    pytest.param("gba", SUPPLY, [f("PERSON")], Reason.CATEGORY_NOT_PERMITTED, id="category-gba"),
+    pytest.param("gba", BANK, [f("HEALTH_DATA")], Reason.CATEGORY_NOT_PERMITTED, id="category-gba"),
     # sensitive_without_consent
     pytest.param(
         "test", MARKETING, [f("HEALTH_DATA")], Reason.SENSITIVE_WITHOUT_CONSENT, id="no-consent-health"
@@ -232,7 +266,9 @@ def test_every_reason_decide_produces_is_covered() -> None:
     assert covered == {
         Reason.NO_FLOW,
         Reason.CONTRACT_NOT_IN_FORCE,
+        Reason.NO_LEGAL_BASIS,
         Reason.DESTINATION_OUTSIDE_GBA,
+        Reason.CONTRACT_KIND_MISMATCH,
         Reason.CATEGORY_NOT_PERMITTED,
         Reason.SENSITIVE_WITHOUT_CONSENT,
         Reason.IMPORTANT_DATA,
@@ -477,3 +513,34 @@ def test_gba_default_lets_health_data_through_on_the_flows_that_are_for_it(conte
 def test_gba_default_holds_health_data_on_a_flow_not_filed_for_it() -> None:
     decision = run(POLICIES["gba"], BANK, [f("HEALTH_DATA")])
     assert decision.action is Action.QUARANTINE and Reason.CATEGORY_NOT_PERMITTED in decision.reasons
+
+
+# --- legal bases ------------------------------------------------------------------------------------------
+
+
+def test_personal_information_on_a_flow_without_a_legal_basis_is_held_not_masked() -> None:
+    """The preset's supply-chain feed (Dongguan -> Hong Kong, no contract) is for organisations: a name in
+    it leaves the mainland with no legal basis, and masking it would not give it one."""
+    decision = run(GBA, SUPPLY, [f("PERSON")])
+    assert decision.action is Action.QUARANTINE
+    assert decision.reasons == (Reason.NO_LEGAL_BASIS, Reason.CATEGORY_NOT_PERMITTED)
+
+
+def test_a_legal_basis_other_than_a_gba_contract_reaches_elsewhere() -> None:
+    assessed = _unchecked(
+        POLICY,
+        **{
+            "to-elsewhere": {
+                "contract": {"kind": ContractKind.SECURITY_ASSESSMENT, "filing_reference": "CAC-SA-TEST-9"},
+                "categories": ("name",),
+            }
+        },
+    )
+    decision = run(assessed, ctx("gz-clinic", "far-lab", "research"), [f("PERSON")])
+    assert decision.reasons == (Reason.RULE_MASK,)
+
+
+def test_a_mismatched_contract_is_not_reported_as_outside_the_gba() -> None:
+    decision = run(UNCHECKED, ctx("gz-clinic", "mo-lab", "research"), [])
+    assert decision.reasons == (Reason.CONTRACT_KIND_MISMATCH,)
+    assert Reason.DESTINATION_OUTSIDE_GBA not in decision.reasons

@@ -28,7 +28,7 @@ flows:
   - id: research
     source: gz-clinic
     destination: hk-lab
-    contract: {kind: gba_standard_contract, in_force_from: 2025-01-01}
+    contract: {kind: gba_standard_contract, filing_reference: GD-HK-SC-T-1, in_force_from: 2025-01-01}
     purposes: [research]
     categories: [name, contact]
 rules:
@@ -293,7 +293,130 @@ REFUSALS = [
         BASE + "default_action: shred\n", 17, "default_action", "Input should be", id="bad-default-action"
     ),
     pytest.param(_delete_line(BASE, 1), 1, "name", "Field required", id="missing-name"),
+    # The contract: a legal basis, with its reference, of the version that fits where the parties are.
+    pytest.param(
+        _replace_line(BASE, 9, "    contract: {kind: gba_standard_contract, in_force_from: 2025-01-01}\n"),
+        9,
+        "flows.0.contract.filing_reference",
+        "a gba_standard_contract needs its filing reference",
+        id="gba-contract-without-filing-reference",
+    ),
+    pytest.param(
+        _replace_line(
+            BASE, 9, "    contract: {kind: certification, filing_reference: ' ', in_force_from: 2025-01-01}\n"
+        ),
+        9,
+        "flows.0.contract.filing_reference",
+        "a certification needs the certificate number",
+        id="certification-without-reference",
+    ),
+    pytest.param(
+        _replace_line(BASE, 9, "    contract: {kind: none, in_force_from: 2025-01-01}\n"),
+        9,
+        "flows.0.contract.kind",
+        "personal information (contact, name) leaves the mainland (guangzhou -> hong_kong) "
+        "with no legal basis",
+        id="personal-information-without-legal-basis",
+    ),
+    pytest.param(
+        _replace_line(
+            BASE,
+            9,
+            "    contract: {kind: gba_standard_contract, filing_reference: R-1, in_force_from: 2025-06-01,\n"
+            "      in_force_until: 2025-01-01}\n",
+        ),
+        10,
+        "flows.0.contract.in_force_until",
+        "2025-01-01 is before in_force_from 2025-06-01",
+        id="end-before-start",
+    ),
+    pytest.param(
+        _insert_after(
+            BASE,
+            11,
+            "  - id: research\n    source: gz-clinic\n    destination: gz-clinic\n"
+            "    contract: {kind: none, in_force_from: 2025-01-01}\n    purposes: [audit]\n"
+            "    categories: [name]\n",
+        ),
+        12,
+        "flows.1.id",
+        "duplicate id 'research' (first at flows.0)",
+        id="duplicate-flow-id",
+    ),
+    pytest.param(
+        BASE + "  - id: names-masked\n    categories: [contact]\n    action: quarantine\n",
+        17,
+        "rules.1.id",
+        "duplicate id 'names-masked' (first at rules.0)",
+        id="duplicate-rule-id",
+    ),
+    pytest.param(
+        _replace_line(BASE, 4, "  hk-lab: {name: Macau lab, jurisdiction: macau}\n"),
+        9,
+        "flows.0.contract.kind",
+        "gba_standard_contract does not cover the destination hk-lab in macau; "
+        "a party there needs gba_standard_contract_macau",
+        id="hong-kong-contract-for-a-macau-recipient",
+    ),
+    pytest.param(
+        _replace_line(BASE, 4, "  hk-lab: {name: Far lab, jurisdiction: elsewhere}\n"),
+        8,
+        "flows.0.destination",
+        "hk-lab is elsewhere, outside the Greater Bay Area",
+        id="gba-contract-for-a-recipient-outside-the-gba",
+    ),
+    pytest.param(
+        _replace_line(BASE, 9, "    contract: {kind: exemption, in_force_from: 2025-01-01}\n"),
+        9,
+        "flows.0.contract.exemption",
+        "kind exemption needs the case it relies on",
+        id="exemption-without-its-case",
+    ),
+    pytest.param(
+        _replace_line(
+            _replace_line(BASE, 11, "    categories: [name, health]\n"),
+            9,
+            "    contract: {kind: exemption, exemption: small_volume, in_force_from: 2025-01-01}\n",
+        ),
+        9,
+        "flows.0.contract.exemption",
+        "small_volume does not cover sensitive personal information (health)",
+        id="small-volume-exemption-for-health-data",
+    ),
 ]
+
+ACCEPTED_CONTRACTS = [
+    pytest.param(
+        _replace_line(BASE, 11, "    categories: [organisation]\n").replace(
+            "{kind: gba_standard_contract, filing_reference: GD-HK-SC-T-1,", "{kind: none,"
+        ),
+        id="no-contract-for-organisations-only",
+    ),
+    pytest.param(
+        _replace_line(BASE, 4, "  hk-lab: {name: SZ lab, jurisdiction: shenzhen}\n").replace(
+            "{kind: gba_standard_contract, filing_reference: GD-HK-SC-T-1,", "{kind: none,"
+        ),
+        id="inside-the-mainland",
+    ),
+    pytest.param(
+        _replace_line(BASE, 4, "  hk-lab: {name: Far lab, jurisdiction: elsewhere}\n").replace(
+            "kind: gba_standard_contract,", "kind: security_assessment,"
+        ),
+        id="security-assessment-elsewhere",
+    ),
+    pytest.param(
+        BASE.replace(
+            "{kind: gba_standard_contract, filing_reference: GD-HK-SC-T-1,",
+            "{kind: exemption, exemption: contract_performance,",
+        ),
+        id="exemption-with-its-case",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", ACCEPTED_CONTRACTS)
+def test_a_flow_with_a_fitting_legal_basis_is_accepted(text: str) -> None:
+    assert parse_policy(text.encode(), SOURCE).flows[0].id == "research"
 
 
 @pytest.mark.parametrize(("text", "line", "field", "message"), REFUSALS)

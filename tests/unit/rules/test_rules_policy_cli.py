@@ -107,6 +107,17 @@ def test_check_refuses_loader_errors_with_file_and_line(
     assert f"error: {bad}{expected}" in result.output, result.output
 
 
+def test_check_refuses_personal_information_crossing_without_a_legal_basis(tmp_path: Path) -> None:
+    """The preset's supply-chain feed with names added: masking them is not a legal basis."""
+    text = Path(str(REPO_ROOT / "rules" / "presets" / "gba-default.yaml")).read_text(encoding="utf-8")
+    bad = tmp_path / "no-basis.yaml"
+    bad.write_text(text.replace("categories: [organisation]", "categories: [organisation, name]"))
+    result = runner.invoke(app, ["policy", "check", str(bad)])
+    assert result.exit_code == 2, result.output
+    line = text.splitlines().index("    contract: {kind: none, in_force_from: 2020-01-01}") + 1
+    assert f"error: {bad}:{line}: field flows.3.contract.kind: personal information (name)" in result.output
+
+
 def test_diff_counts_changes_by_transition_and_reason(tmp_path: Path) -> None:
     sample = tmp_path / "sample.jsonl"
     sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS) + "not json\n")
