@@ -334,6 +334,7 @@ def review(
 ) -> None:
     """Run the quarantine review service: ingest the quarantine topic and serve the web UI and JSON API."""
     from review.runner import serve, settle
+    from streams.kafka_security import confluent_security
     from streams.reach import KafkaUnreachable, check_reachable, quiet_kafka_logs
 
     settings = _settings()
@@ -350,7 +351,7 @@ def review(
             return
     _one_shot_logging(settings)
     try:
-        check_reachable(settings.bootstrap_servers, settings.kafka_timeout)
+        check_reachable(settings.bootstrap_servers, settings.kafka_timeout, confluent_security(settings))
         quiet_kafka_logs(settings.log_level, quiet=False)  # from here on, librdkafka's lines are logged
         if settle_only:
             settled = settle(settings)

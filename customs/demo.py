@@ -22,6 +22,7 @@ from rich.table import Table
 from customs.settings import REPO_ROOT, Settings
 from load.feed import publish
 from streams import headers as h
+from streams.kafka_security import confluent_security
 from streams.peek import display_codec, readable
 from streams.topics import create_topics
 
@@ -66,6 +67,7 @@ def _count_outputs(settings: Settings, tally: Tally, stop: threading.Event) -> N
     consumer = Consumer(
         {
             "bootstrap.servers": settings.bootstrap_servers,
+            **confluent_security(settings),
             "group.id": f"customs-demo-view-{uuid.uuid4().hex[:8]}",
             "auto.offset.reset": "latest",
             "isolation.level": "read_committed",

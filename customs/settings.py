@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +101,25 @@ class Settings(BaseSettings):
     kafka_timeout: float = Field(
         10.0, gt=0, description="Seconds a command waits for Kafka before saying it cannot be reached"
     )
+    # Kafka security, for every client (workers, review, feed, topics, peek, benchmarks): see
+    # streams/kafka_security.py, which turns these into each client library's configuration.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How clients talk to Kafka: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"
+    )
+    kafka_ssl_ca_file: Path | None = Field(
+        None, description="CA certificate(s) (PEM) that sign the brokers' certificates (unset: system CAs)"
+    )
+    kafka_ssl_cert_file: Path | None = Field(None, description="Client certificate (PEM), for mutual TLS")
+    kafka_ssl_key_file: Path | None = Field(None, description="Private key (PEM) of the client certificate")
+    kafka_ssl_key_password: SecretStr | None = Field(None, description="Password of the client key, if any")
+    kafka_ssl_check_hostname: bool = Field(
+        True, description="Check that a broker's certificate names the host connected to (keep it on)"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "PLAIN"] = Field(
+        "SCRAM-SHA-512", description="SASL mechanism: SCRAM-SHA-512, or PLAIN (only with SASL_SSL)"
+    )
+    kafka_sasl_username: str | None = Field(None, description="SASL user name (the client's principal)")
+    kafka_sasl_password: SecretStr | None = Field(None, description="SASL password")
     # The quarantine review service (``customs review``).
     review_db: Path = Field(REPO_ROOT / "var" / "review.db", description="SQLite file of the review store")
     review_database_url: str | None = Field(
@@ -153,6 +172,20 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Days a rejected record is kept before the review service purges it"
     )
     review_bulk_limit: int = Field(500, ge=1, description="Most records one bulk action touches")
+
+    @model_validator(mode="after")
+    def _kafka_security(self) -> Settings:
+        protocol = self.kafka_security_protocol
+        if protocol.startswith("SASL_"):
+            if not self.kafka_sasl_username or self.kafka_sasl_password is None:
+                raise ValueError(
+                    f"kafka_security_protocol {protocol} needs kafka_sasl_username and _password"
+                )
+            if self.kafka_sasl_mechanism == "PLAIN" and protocol != "SASL_SSL":
+                raise ValueError("kafka_sasl_mechanism PLAIN sends the password in clear: only over SASL_SSL")
+        if (self.kafka_ssl_cert_file is None) != (self.kafka_ssl_key_file is None):
+            raise ValueError("kafka_ssl_cert_file and kafka_ssl_key_file go together")
+        return self
 
     @field_validator("inbound_topics", mode="before")
     @classmethod

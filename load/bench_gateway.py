@@ -48,6 +48,7 @@ from load.feed import encoded, flow_headers
 from load.generator import generate
 from load.ports import free_port_run
 from streams.codec import SchemaStore
+from streams.kafka_security import confluent_security
 from streams.topics import create_topics
 
 KAFKA = REPO_ROOT / "deploy" / "kafka" / "kafka"
@@ -119,7 +120,12 @@ def scenario_settings(bootstrap: str, partitions: int, engine: str = "aiokafka")
 
 def produce(settings: Settings, batch: list[Record], rate: float = 0.0) -> None:
     producer = Producer(
-        {"bootstrap.servers": settings.bootstrap_servers, "linger.ms": 5, "enable.idempotence": True}
+        {
+            "bootstrap.servers": settings.bootstrap_servers,
+            **confluent_security(settings),
+            "linger.ms": 5,
+            "enable.idempotence": True,
+        }
     )
     topic = settings.inbound_topic_names[0]
     if rate > 0:
@@ -151,6 +157,7 @@ def collect(
     consumer = Consumer(
         {
             "bootstrap.servers": settings.bootstrap_servers,
+            **confluent_security(settings),
             "group.id": f"bench-reader-{uuid.uuid4().hex}",
             "auto.offset.reset": "earliest",
             "isolation.level": "read_committed",
@@ -192,12 +199,20 @@ def passthrough_confluent(bootstrap: str, batch: list[Record], partitions: int) 
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
+            **confluent_security(settings),
             "group.id": settings.app_id,
             "auto.offset.reset": "earliest",
             "enable.auto.commit": True,
         }
     )
-    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "enable.idempotence": True})
+    producer = Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            **confluent_security(settings),
+            "linger.ms": 5,
+            "enable.idempotence": True,
+        }
+    )
     consumer.subscribe(settings.inbound_topic_names)
     moved = 0
     deadline = time.monotonic() + 300
@@ -248,7 +263,7 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
 def wait_for_group(settings: Settings, members: int, timeout: float = 90.0) -> None:
     """Until the workers' consumer group is stable with ``members`` members (a rebalance mid-run
     would be measured as gateway time)."""
-    admin = AdminClient({"bootstrap.servers": settings.bootstrap_servers})
+    admin = AdminClient({"bootstrap.servers": settings.bootstrap_servers, **confluent_security(settings)})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -12,6 +12,7 @@ from customs.settings import Settings
 from load.generator import SampleRecord, generate
 from streams import headers as h
 from streams.codec import SchemaStore, encode_avro
+from streams.kafka_security import confluent_security
 from streams.reach import client_config, unreachable_message
 
 FLUSH_TIMEOUT = 30.0  # seconds the last records may take to be delivered
@@ -76,6 +77,7 @@ def publish(
     producer = Producer(
         client_config(
             settings.bootstrap_servers,
+            confluent_security(settings),
             **{"enable.idempotence": True, "linger.ms": 5},
         )
     )

@@ -6,7 +6,8 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
@@ -28,7 +29,12 @@ class KafkaPublisher:
     """
 
     def __init__(
-        self, bootstrap: str, transactional_id: str, timeout: float = 30.0, lookup_timeout: float = 5.0
+        self,
+        bootstrap: str,
+        transactional_id: str,
+        timeout: float = 30.0,
+        lookup_timeout: float = 5.0,
+        security: Mapping[str, Any] | None = None,
     ) -> None:
         self.bootstrap = bootstrap
         self.timeout = timeout
@@ -39,6 +45,7 @@ class KafkaPublisher:
         self._producer = Producer(
             client_config(
                 bootstrap,
+                security,
                 **{
                     "transactional.id": transactional_id,
                     "enable.idempotence": True,
@@ -51,6 +58,7 @@ class KafkaPublisher:
         self._reader = Consumer(  # sees committed messages only
             client_config(
                 bootstrap,
+                security,
                 **{
                     "group.id": f"customs-review-lookup-{uuid.uuid4().hex[:8]}",
                     "isolation.level": "read_committed",
@@ -63,6 +71,7 @@ class KafkaPublisher:
         self._ends = Consumer(
             client_config(
                 bootstrap,
+                security,
                 **{
                     "group.id": f"customs-review-ends-{uuid.uuid4().hex[:8]}",
                     "isolation.level": "read_uncommitted",
@@ -165,12 +174,20 @@ class QuarantineConsumer:
     batch; the store ignores an origin it already holds, so nothing is held twice.
     """
 
-    def __init__(self, bootstrap: str, group: str, topic: str, handle: Handler) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        group: str,
+        topic: str,
+        handle: Handler,
+        security: Mapping[str, Any] | None = None,
+    ) -> None:
         self.topic = topic
         self.handle = handle
         self._consumer = Consumer(
             client_config(
                 bootstrap,
+                security,
                 **{
                     "group.id": group,
                     "isolation.level": "read_committed",

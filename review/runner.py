@@ -24,6 +24,7 @@ from review.service import ReviewService
 from review.store import Store
 from review.vault import Vault
 from rules.policy import load_policy
+from streams.kafka_security import confluent_security
 from streams.metrics import ReviewMetrics, serve_metrics
 from streams.reach import KafkaProbe, check_reachable
 
@@ -103,7 +104,7 @@ def build_review(
         inspector = build_inspector(settings, policy)
         analyst = Analyst(inspector.codec, inspector.classifier)
     flows = flow_of(policy)
-    probe = KafkaProbe(settings.bootstrap_servers, PROBE_TIMEOUT)
+    probe = KafkaProbe(settings.bootstrap_servers, PROBE_TIMEOUT, confluent_security(settings))
     audit_topic = settings.output_topic_names["audit"]
     monitor = HealthMonitor(
         probe,
@@ -170,6 +171,7 @@ def background(review: Review, service: ReviewService, stop: threading.Event) ->
         review_group(settings),
         settings.output_topic_names["quarantine"],
         lambda message: review.ingest.add(quarantined(message)),
+        confluent_security(settings),
     )
 
     def loop() -> None:
@@ -199,7 +201,9 @@ def settle(settings: Settings, publisher: Publisher | None = None) -> int:
     from review.kafka import KafkaPublisher
 
     if publisher is None:
-        kafka = KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
+        kafka = KafkaPublisher(
+            settings.bootstrap_servers, transactional_id(settings), security=confluent_security(settings)
+        )
         try:
             return settle(settings, kafka)
         finally:
@@ -236,12 +240,14 @@ def serve(settings: Settings) -> None:
     from review.app import create_app
     from review.kafka import KafkaPublisher
 
-    check_reachable(settings.bootstrap_servers, settings.kafka_timeout)
+    check_reachable(settings.bootstrap_servers, settings.kafka_timeout, confluent_security(settings))
     registry = CollectorRegistry()
     for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
         registry.register(collector)
     review = build_review(settings, registry=registry)
-    publisher = KafkaPublisher(settings.bootstrap_servers, transactional_id(settings))
+    publisher = KafkaPublisher(
+        settings.bootstrap_servers, transactional_id(settings), security=confluent_security(settings)
+    )
     context = review.context(publisher)
     settled = context.service.recover()
     if settled:

@@ -13,6 +13,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from customs.audit.verify import Located
 from customs.settings import Settings
+from streams.kafka_security import confluent_security
 
 
 def read_topic(settings: Settings, timeout: float = 30.0) -> Iterator[tuple[str, bytes]]:
@@ -22,6 +23,7 @@ def read_topic(settings: Settings, timeout: float = 30.0) -> Iterator[tuple[str,
     consumer = Consumer(
         {
             "bootstrap.servers": settings.bootstrap_servers,
+            **confluent_security(settings),
             "group.id": f"customs-audit-{uuid.uuid4().hex[:8]}",
             "isolation.level": "read_committed",
             "enable.auto.commit": False,

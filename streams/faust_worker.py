@@ -19,6 +19,7 @@ import faust
 from customs.inspection import Inspector, Verdict
 from customs.settings import REPO_ROOT, Settings
 from streams import routing
+from streams.kafka_security import faust_credentials
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
 from streams.transactions import GatewayApp
 
@@ -37,6 +38,7 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics)
         settings.app_id,
         source_topics=tuple(settings.inbound_topic_names),
         broker=_broker_url(settings.bootstrap_servers),
+        broker_credentials=faust_credentials(settings),
         processing_guarantee="exactly_once",
         store="memory://",
         # Faust makes a data directory even for in-memory tables; keep it out of the working directory.

@@ -49,6 +49,7 @@ from customs.audit.signing import checkpoint, load_signing_key
 from customs.inspection import Inspector, Verdict
 from customs.settings import Settings
 from streams import compression, routing
+from streams.kafka_security import aiokafka_security
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
 from streams.reach import unreachable_message
 
@@ -89,6 +90,7 @@ class PartitionProducers:
             # as "concurrent" and retried after this back-off: keep it short (Kafka's Java client uses 20 ms).
             retry_backoff_ms=10,
             max_request_size=max(2 * MAX_BATCH_BYTES, settings.max_record_bytes * 4),
+            **aiokafka_security(settings),
         )
         await producer.start()
         self._producers[tp] = producer
@@ -165,6 +167,7 @@ class BatchGateway:
             max_partition_fetch_bytes=max(1_048_576, settings.max_record_bytes * 2),
             fetch_max_bytes=max(52_428_800, settings.max_record_bytes * 4),
             fetch_max_wait_ms=100,
+            **aiokafka_security(settings),
         )
 
     async def _connect(self, stop: asyncio.Event) -> bool:

@@ -10,6 +10,7 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from customs.settings import Settings
 from streams.codec import Codec, DecodeError, SchemaStore
 from streams.headers import as_text
+from streams.kafka_security import confluent_security
 from streams.reach import KafkaUnreachable, check_reachable, client_config
 
 
@@ -32,10 +33,11 @@ def latest(
     """The latest ``count`` committed records of ``topic``; :class:`KafkaUnreachable` when Kafka does not
     answer within ``timeout`` (``CUSTOMS_KAFKA_TIMEOUT``)."""
     timeout = settings.kafka_timeout if timeout is None else timeout
-    check_reachable(settings.bootstrap_servers, timeout)
+    check_reachable(settings.bootstrap_servers, timeout, confluent_security(settings))
     consumer = Consumer(
         client_config(
             settings.bootstrap_servers,
+            confluent_security(settings),
             **{
                 "group.id": f"customs-peek-{uuid.uuid4().hex[:8]}",
                 "isolation.level": "read_committed",

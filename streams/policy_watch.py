@@ -30,6 +30,7 @@ from customs.settings import Settings
 from rules.holder import PolicyHolder
 from rules.policy import PRESETS, Policy, PolicyError, parse_policy
 from rules.shadow import Difference, ShadowTally
+from streams.kafka_security import confluent_security
 
 log = logging.getLogger("customs.policy")
 
@@ -119,6 +120,7 @@ class PolicyTopicWatcher:
         consumer = Consumer(
             {
                 "bootstrap.servers": self.settings.bootstrap_servers,
+                **confluent_security(self.settings),
                 "group.id": f"{self.settings.app_id}-policy-{uuid.uuid4().hex[:8]}",
                 "enable.auto.commit": False,
                 "isolation.level": "read_committed",

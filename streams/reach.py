@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -62,15 +63,16 @@ def quiet_kafka_logs(level: str, quiet: bool = True) -> None:
     kafka_logger().setLevel(logging.CRITICAL if level.lower() != "debug" else logging.DEBUG)
 
 
-def client_config(bootstrap: str, **extra: Any) -> dict[str, Any]:
-    """The configuration of a confluent-kafka client: its bootstrap servers, librdkafka's logging
-    through ours, and ``extra``."""
-    return {"bootstrap.servers": bootstrap, "logger": kafka_logger(), **extra}
+def client_config(bootstrap: str, security: Mapping[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """The configuration of a confluent-kafka client: its bootstrap servers, its TLS and SASL settings
+    (``security``, from :func:`streams.kafka_security.confluent_security`), librdkafka's logging through
+    ours, and ``extra``."""
+    return {"bootstrap.servers": bootstrap, **(security or {}), "logger": kafka_logger(), **extra}
 
 
-def check_reachable(bootstrap: str, timeout: float) -> None:
+def check_reachable(bootstrap: str, timeout: float, security: Mapping[str, Any] | None = None) -> None:
     """Raise :class:`KafkaUnreachable` unless a broker answers a metadata request within ``timeout``."""
-    admin = AdminClient(client_config(bootstrap))
+    admin = AdminClient(client_config(bootstrap, security))
     try:
         admin.list_topics(timeout=timeout)
     except KafkaException as exc:
@@ -82,15 +84,16 @@ def check_reachable(bootstrap: str, timeout: float) -> None:
 class KafkaProbe:
     """A reachability check that reuses one admin client (the review service's health checks)."""
 
-    def __init__(self, bootstrap: str, timeout: float) -> None:
+    def __init__(self, bootstrap: str, timeout: float, security: Mapping[str, Any] | None = None) -> None:
         self.bootstrap = bootstrap
         self.timeout = timeout
+        self.security = security
         self._admin: AdminClient | None = None  # made at the first check: a client connects at once
         self._reader: Consumer | None = None
 
     def __call__(self) -> None:
         if self._admin is None:
-            self._admin = AdminClient(client_config(self.bootstrap))
+            self._admin = AdminClient(client_config(self.bootstrap, self.security))
         try:
             self._admin.list_topics(timeout=self.timeout)
         except KafkaException as exc:
@@ -103,7 +106,11 @@ class KafkaProbe:
         included); raises when Kafka or the topic cannot be read."""
         if self._reader is None:
             self._reader = Consumer(
-                client_config(self.bootstrap, **{"group.id": "customs-probe", "enable.auto.commit": False})
+                client_config(
+                    self.bootstrap,
+                    self.security,
+                    **{"group.id": "customs-probe", "enable.auto.commit": False},
+                )
             )
         try:
             metadata = self._reader.list_topics(topic, timeout=self.timeout).topics.get(topic)

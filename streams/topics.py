@@ -9,6 +9,7 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from customs.settings import Settings
+from streams.kafka_security import confluent_security
 from streams.reach import check_reachable, client_config
 
 
@@ -29,8 +30,10 @@ def create_topics(settings: Settings, timeout: float = 30.0) -> list[TopicResult
     Outputs go to the same partition number as their input (so one Kafka transaction covers a
     record's outputs and its offset), so every customs topic must have the same partition count.
     """
-    check_reachable(settings.bootstrap_servers, min(timeout, settings.kafka_timeout))  # one line if not
-    admin = AdminClient(client_config(settings.bootstrap_servers))
+    check_reachable(
+        settings.bootstrap_servers, min(timeout, settings.kafka_timeout), confluent_security(settings)
+    )  # one line if not
+    admin = AdminClient(client_config(settings.bootstrap_servers, confluent_security(settings)))
     names = all_topic_names(settings)
     wanted = [NewTopic(n, settings.partitions, settings.replication_factor) for n in names]
     results: list[TopicResult] = []
