@@ -8,7 +8,8 @@ Scenarios, all on the same broker and the same synthetic GBA records (half of th
   passthrough-aiokafka-2 the same with two processes in one group (how far a cheap worker scales here)
   passthrough-faust      the same with the Faust engine (CUSTOMS_STREAM_ENGINE=faust)
                          (pass-through scenarios get the records three times over, to run for as long)
-  gateway-1              one `customs worker` (default engine)
+  gateway-1              one `customs worker` (default engine; rules and the NER model)
+  gateway-1-rules        the same with the NER model switched off (CUSTOMS_NER=false): the model's cost
   gateway-2              two `customs worker` processes in one group
   gateway-1-faust        one `customs worker` on the Faust engine
   latency                one worker fed at half its measured rate: p50/p99 end to end, read committed
@@ -103,8 +104,11 @@ def records(count: int, settings: Settings) -> list[Record]:
     return out
 
 
-def scenario_settings(bootstrap: str, partitions: int, engine: str = "aiokafka") -> Settings:
-    """A scenario's own topics and group; what its workers run with (``Settings.as_env``)."""
+def scenario_settings(
+    bootstrap: str, partitions: int, engine: str = "aiokafka", ner: bool = True
+) -> Settings:
+    """A scenario's own topics and group; what its workers run with (``Settings.as_env``); ``ner``:
+    whether the workers run the NER model."""
     run = uuid.uuid4().hex[:8]
     return Settings(
         bootstrap_servers=bootstrap,
@@ -113,6 +117,7 @@ def scenario_settings(bootstrap: str, partitions: int, engine: str = "aiokafka")
         partitions=partitions,
         pseudonym_key="benchmark-key",
         stream_engine=engine,
+        ner=ner,
         metrics_port=0,
         log_level="warning",
     )
@@ -286,8 +291,9 @@ def worker_run(
     command: list[str],
     log_dir: Path,
     engine: str = "aiokafka",
+    ner: bool = True,
 ) -> Result:
-    settings = scenario_settings(kafka.bootstrap, partitions, engine)
+    settings = scenario_settings(kafka.bootstrap, partitions, engine, ner)
     create_topics(settings)
     procs = _start_workers(settings, workers, command, log_dir)
     try:
@@ -416,10 +422,17 @@ def main(argv: list[str] | None = None) -> None:
         worker = [_customs(), "worker"]
 
         def run(
-            name: str, workers: int, command: list[str], engine: str = "aiokafka", times: int = 1
+            name: str,
+            workers: int,
+            command: list[str],
+            engine: str = "aiokafka",
+            times: int = 1,
+            ner: bool = True,
         ) -> Callable[[], Result]:
             fed = batch * times
-            return lambda: worker_run(name, kafka, fed, args.partitions, workers, command, log_dir, engine)
+            return lambda: worker_run(
+                name, kafka, fed, args.partitions, workers, command, log_dir, engine, ner
+            )
 
         def passthrough_run(name: str, workers: int, engine: str = "aiokafka") -> Callable[[], Result]:
             return run(name, workers, passthrough, engine, PASSTHROUGH_TIMES)
@@ -433,6 +446,7 @@ def main(argv: list[str] | None = None) -> None:
             ("passthrough-aiokafka-2", passthrough_run("passthrough-aiokafka-2", 2)),
             ("passthrough-faust", passthrough_run("passthrough-faust", 1, "faust")),
             ("gateway-1", run("gateway-1", 1, worker)),
+            ("gateway-1-rules", run("gateway-1-rules", 1, worker, ner=False)),
             ("gateway-2", run("gateway-2", 2, worker)),
             ("gateway-1-faust", run("gateway-1-faust", 1, worker, "faust")),
         ]
@@ -470,6 +484,9 @@ def main(argv: list[str] | None = None) -> None:
     by = {r.scenario: r.per_second for r in results}
     ratios = {
         "gateway-1 / passthrough-aiokafka": _ratio(by.get("gateway-1"), by.get("passthrough-aiokafka")),
+        "gateway-1 / gateway-1-rules (the NER model's cost)": _ratio(
+            by.get("gateway-1"), by.get("gateway-1-rules")
+        ),
         "gateway-1-faust / passthrough-faust": _ratio(by.get("gateway-1-faust"), by.get("passthrough-faust")),
         "gateway-1 / gateway-1-faust": _ratio(by.get("gateway-1"), by.get("gateway-1-faust")),
         "gateway-1 / passthrough-confluent": _ratio(by.get("gateway-1"), by.get("passthrough-confluent")),
