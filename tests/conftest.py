@@ -1,6 +1,8 @@
 """Test tiers by folder (tests/unit: ``unit``, no broker; tests/integration: ``integration``;
 tests/reliability: ``reliability``, a three-node cluster with failures; tests/fuzz: ``fuzz``, bounded
-properties and an adversarial corpus, no broker), and the real-broker fixtures shared by the integration
+properties and an adversarial corpus, no broker; tests/security: ``security``, a SASL_SSL broker of its own;
+tests/container: ``container``, the image built and run; tests/deploy: ``deploy``, the Helm chart), and the
+real-broker fixtures shared by the integration
 and browser tiers."""
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from customs.settings import Settings
 from load.ports import free_port_run
 from tests.kafka_support import KAFKA, WorkerProcess
 
-TIERS = ("unit", "integration", "reliability", "fuzz")
+TIERS = ("unit", "integration", "reliability", "fuzz", "security", "container", "deploy")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
