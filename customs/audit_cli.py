@@ -129,10 +129,13 @@ def subject_find(
     export_file: Annotated[
         Path | None, typer.Option("--export", help="An audit export (default: read the audit topic)")
     ] = None,
+    held: Annotated[
+        bool, typer.Option("--held/--no-held", help="Also list the review store's held records and releases")
+    ] = True,
 ) -> None:
-    """List the audit events (decisions, with their flow and digests) that concern one identifier: its
-    keyed digest is computed here and matched against the events' ``subjects``; the identifier itself is
-    neither stored nor printed."""
+    """List the audit events (decisions, with their flow and digests), the held records and their releases
+    that concern one identifier: its keyed digest is computed here and matched against the events'
+    ``subjects`` and the review store's subject digests; the identifier is neither stored nor printed."""
     from customs.audit.subjects import subject_digest
     from streams.audit_export import from_file, from_topic
 
@@ -149,3 +152,33 @@ def subject_find(
             f"{origin.get('topic')}/{origin.get('partition')}@{origin.get('offset')}"
             f"\tout {e.get('digest_out')}"
         )
+    if held:
+        _held_about(settings, digest)
+
+
+def _held_about(settings: Settings, digest: str) -> None:
+    """The review store's held records (any status, until purged) with this subject digest, and releases."""
+    import time
+
+    from review.db import Database
+    from review.retention import held_about
+    from review.store import Store
+
+    db = Database.from_settings(settings)
+    try:
+        found = held_about(Store(db, time.time), digest)
+    finally:
+        db.close()
+    typer.echo(f"review store: {len(found)} held records")
+    for item in found:
+        r = item.held
+        typer.echo(
+            f"held {r.id}\t{r.status.value}\t{r.source} -> {r.destination}\t{r.origin}"
+            f"\treasons {','.join(r.reasons)}\tdigest {r.digest}"
+        )
+        for release in item.releases:
+            typer.echo(
+                f"  release {release.id}\t{release.state.value}\t{release.mode.value} to {release.topic}"
+                f"@{release.released_offset}\trequested by {release.requested_by}"
+                f"\tapproved by {release.approved_by or '-'}"
+            )

@@ -18,6 +18,7 @@ from review.accounts import Accounts
 from review.errors import ReviewError, Unauthenticated, Unavailable
 from review.monitoring import Health
 from review.service import ReviewService
+from rules.policy import Policy
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "customs_session"
@@ -32,6 +33,7 @@ class ReviewContext:
     secure_cookies: bool = False  # cookies only over HTTPS
     hsts: bool = False  # Strict-Transport-Security: the service is reached over HTTPS only
     health: Callable[[], Health] | None = None  # Kafka and the store as last checked (page header)
+    policy: Policy | None = None  # the transfer report's flows, recipients and contracts
 
 
 def _when(epoch: float | None) -> str:
@@ -78,7 +80,7 @@ HSTS = "max-age=31536000"  # one year; sent only when the configured public addr
 
 
 def create_app(context: ReviewContext) -> FastAPI:
-    from review import api, web
+    from review import api, report_web, web
 
     app = FastAPI(
         title="Data Customs review",
@@ -91,6 +93,7 @@ def create_app(context: ReviewContext) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(web.router)
+    app.include_router(report_web.router)
 
     @app.middleware("http")
     async def security_headers(

@@ -116,6 +116,35 @@ CREATE TABLE IF NOT EXISTS tokens (
     revoked INTEGER NOT NULL DEFAULT 0,
     last_used REAL
 );
+CREATE TABLE IF NOT EXISTS ledger_seen (
+    topic TEXT NOT NULL,
+    partition INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (topic, partition, position)
+);
+CREATE TABLE IF NOT EXISTS ledger (
+    flow TEXT NOT NULL,
+    day TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    PRIMARY KEY (flow, day, decision, destination, dimension, value)
+);
+CREATE TABLE IF NOT EXISTS ledger_subjects (
+    flow TEXT NOT NULL,
+    day TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (flow, day, decision, digest)
+);
+CREATE TABLE IF NOT EXISTS held_subjects (
+    held_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (held_id, digest)
+);
+CREATE INDEX IF NOT EXISTS held_subjects_by_digest ON held_subjects (digest);
 CREATE TABLE IF NOT EXISTS login_attempts (
     account TEXT NOT NULL,
     address TEXT NOT NULL,
@@ -125,6 +154,9 @@ CREATE TABLE IF NOT EXISTS login_attempts (
     PRIMARY KEY (account, address)
 );
 """
+# ``ledger*`` (``review.ledger``) is the transfer ledger built from the audit topic: ``ledger_seen`` holds the
+# (topic, partition, offset) of every audit event counted, so each is counted exactly once. ``held_subjects``
+# (``review.retention``) holds the keyed subject digests of a held record's identifiers, never the values.
 # ``login_attempts`` (``review.throttle``) counts login attempts per (account, client address) and, with
 # account '', per client address. It replaced ``users.failed_logins`` and ``users.locked_until``, which a
 # store made before it still has and nothing reads.

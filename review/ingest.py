@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from review.analysis import Analysis, Analyst, record_date
+from review.retention import analysis_subjects, record_subjects
 from review.store import NewHeld, Store
 from review.vault import Vault
 from streams import headers as h
@@ -77,18 +78,27 @@ def record_ref(record: object) -> str | None:
 
 
 class Ingest:
-    def __init__(self, store: Store, vault: Vault, analyst: Analyst) -> None:
+    def __init__(
+        self, store: Store, vault: Vault, analyst: Analyst, subject_key: bytes | None = None
+    ) -> None:
         self.store = store
         self.vault = vault
         self.analyst = analyst
+        # The pseudonym key: with it, a held record's identifiers are kept as keyed subject digests
+        # (``review.retention``), so ``customs subject find`` finds the record; never the identifiers.
+        self.subject_key = subject_key
 
-    def to_held(self, message: Quarantined) -> NewHeld:
-        headers = h.as_text(message.headers)
+    def _analyse(self, message: Quarantined) -> Analysis:
         try:
-            analysis = self.analyst.analyse(message.value, record_date(message.timestamp_ms))
+            return self.analyst.analyse(message.value, record_date(message.timestamp_ms))
         except Exception as exc:  # a detector's bug costs this record its analysis, not its partition
             log.warning("analysis failed on %s/%d@%d", message.topic, message.partition, message.offset)
-            analysis = Analysis(None, (), frozenset(), frozenset(), f"analysis failed: {type(exc).__name__}")
+            return Analysis(None, (), frozenset(), frozenset(), f"analysis failed: {type(exc).__name__}")
+
+    def to_held(self, message: Quarantined, analysis: Analysis | None = None) -> NewHeld:
+        headers = h.as_text(message.headers)
+        if analysis is None:
+            analysis = self._analyse(message)
         ref = record_ref(analysis.decoded.record) if analysis.decoded is not None else None
         # Without origin headers (not from the gateway) the quarantine position is the origin.
         origin_topic = printable(headers.get(h.ORIGIN_TOPIC), MAX_REF) or message.topic
@@ -126,7 +136,11 @@ class Ingest:
 
     def add(self, message: Quarantined) -> str | None:
         """Hold ``message``; the new row's id, or None when its origin was held already."""
-        held_id = self.store.add_held(self.to_held(message))
+        analysis = self._analyse(message)
+        with self.store.db.transaction():
+            held_id = self.store.add_held(self.to_held(message, analysis))
+            if held_id is not None and self.subject_key is not None:
+                record_subjects(self.store, held_id, analysis_subjects(analysis, self.subject_key))
         if held_id is not None:
             log.info("held %s from %s/%d@%d", held_id, message.topic, message.partition, message.offset)
         return held_id

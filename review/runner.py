@@ -18,12 +18,14 @@ from review.analysis import Analyst
 from review.app import ReviewContext
 from review.db import Database
 from review.ingest import Ingest, Quarantined
+from review.ledger import Ledger
 from review.monitoring import PROBE_TIMEOUT, HealthMonitor, flow_of, queue_snapshot
 from review.publisher import Publisher
+from review.retention import purge_expired
 from review.service import ReviewService
 from review.store import Store
 from review.vault import Vault
-from rules.policy import load_policy
+from rules.policy import Policy, load_policy
 from streams.kafka_security import confluent_security
 from streams.metrics import ReviewMetrics, serve_metrics
 from streams.reach import KafkaProbe, check_reachable
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("customs.review")
 
 RECOVERY_INTERVAL = 30.0
+RETENTION_INTERVAL = 600.0  # how often held records past their retention are purged (review.retention)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Review:
     ingest: Ingest
     metrics: ReviewMetrics
     monitor: HealthMonitor  # checks Kafka and the store in the background once started (``serve``)
+    policy: Policy | None = None  # the transfer report's flows, recipients and contracts
 
     def service(self, publisher: Publisher) -> ReviewService:
         return ReviewService(
@@ -77,6 +81,7 @@ class Review:
             https if secure is None else secure,
             hsts=https,
             health=lambda: self.monitor.health,
+            policy=self.policy,
         )
 
 
@@ -126,9 +131,10 @@ def build_review(
         store,
         open_accounts(settings, db),
         analyst,
-        Ingest(store, vault, analyst),
+        Ingest(store, vault, analyst, settings.pseudonym_secret),
         metrics,
         monitor,
+        policy,
     )
 
 
@@ -161,8 +167,33 @@ def transactional_id(settings: Settings) -> str:
     return f"{base}-{settings.review_instance}" if settings.review_instance else base
 
 
+def ledger_group(settings: Settings) -> str:
+    return f"{review_group(settings)}-ledger"
+
+
+def audit_into_ledger(ledger: Ledger, message: Message) -> bool:
+    """Count one audit-topic message in the transfer ledger (once: see review.ledger)."""
+    kind, timestamp = message.timestamp()
+    return ledger.add_raw(
+        message.topic() or "",
+        message.partition() or 0,
+        message.offset() or 0,
+        _bytes(message.value()),
+        timestamp if kind else None,
+    )
+
+
+def purge(review: Review) -> int:
+    """Purge the held records past their retention (each batch audited); how many."""
+    settings = review.settings
+    return purge_expired(
+        review.store, settings.review_retention_days, settings.review_rejected_retention_days
+    ).records
+
+
 def background(review: Review, service: ReviewService, stop: threading.Event) -> threading.Thread:
-    """The ingest loop (quarantine topic → store) with a periodic recovery of stuck releases."""
+    """The ingest loops (quarantine topic → store, audit topic → transfer ledger) with a periodic recovery
+    of stuck releases and a periodic purge of records past their retention."""
     from review.kafka import QuarantineConsumer
 
     settings = review.settings
@@ -173,21 +204,35 @@ def background(review: Review, service: ReviewService, stop: threading.Event) ->
         lambda message: review.ingest.add(quarantined(message)),
         confluent_security(settings),
     )
+    ledger = Ledger(review.db)
+    audit = QuarantineConsumer(  # any topic: here the audit topic, into the transfer ledger
+        settings.bootstrap_servers,
+        ledger_group(settings),
+        settings.output_topic_names["audit"],
+        lambda message: audit_into_ledger(ledger, message),
+        confluent_security(settings),
+    )
 
     def loop() -> None:
         next_recovery = time.monotonic() + RECOVERY_INTERVAL
+        next_purge = time.monotonic()
         try:
             while not stop.is_set():
                 try:
                     consumer.poll_once(timeout=1.0)
+                    audit.poll_once(timeout=0.2, batch=1000)
                     if time.monotonic() >= next_recovery:
                         service.recover()
                         next_recovery = time.monotonic() + RECOVERY_INTERVAL
+                    if time.monotonic() >= next_purge:
+                        purge(review)
+                        next_purge = time.monotonic() + RETENTION_INTERVAL
                 except Exception:  # keep serving; what failed is retried
                     log.exception("review background loop failed; retrying")
                     stop.wait(2.0)
         finally:
             consumer.close()
+            audit.close()
 
     thread = threading.Thread(target=loop, name="review-ingest", daemon=True)
     thread.start()
