@@ -10,44 +10,75 @@ import sys
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 
-from confluent_kafka import Consumer
-from rich.console import Console, Group
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
 
 from customs.settings import REPO_ROOT, Settings
-from load.feed import publish
+from load.feed import NotDelivered, publish
 from streams import headers as h
 from streams.kafka_security import confluent_security
 from streams.peek import display_codec, readable
 from streams.topics import create_topics
 
 DECISIONS = ("allow", "mask", "quarantine")
+WINDOW_SECONDS = 10.0  # rates are taken over the last this many seconds
+BROKER_CHECK_SECONDS = 2.0
 
 
 class Tally:
-    """Counts of routed records, read back (committed only) from the output topics."""
+    """Counts of routed records, read back (committed only) from the output topics; ``fed`` counts the
+    records the broker confirmed, not those merely handed to the producer."""
 
     def __init__(self) -> None:
         self.decisions: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.last_masked = ""
         self.fed = 0
+        self.broker_up = True
+        self.broker_down_since: float | None = None
+        self._samples: deque[tuple[float, dict[str, int]]] = deque()
+
+    def counts(self) -> dict[str, int]:
+        return {**{d: self.decisions[d] for d in DECISIONS}, "fed": self.fed}
+
+    def sample(self, now: float) -> None:
+        """Remember the counts at ``now`` (the view calls it on every refresh)."""
+        self._samples.append((now, self.counts()))
+        while len(self._samples) > 2 and now - self._samples[1][0] >= WINDOW_SECONDS:
+            self._samples.popleft()
+
+    def rates(self) -> dict[str, float]:
+        """Records a second over the last ``WINDOW_SECONDS`` (0 until two samples are known): a stalled
+        broker reads 0 at once, not an average since the start."""
+        if len(self._samples) < 2:
+            return dict.fromkeys([*DECISIONS, "fed"], 0.0)
+        (first, before), (last, after) = self._samples[0], self._samples[-1]
+        span = max(last - first, 1e-6)
+        return {key: max(after[key] - before[key], 0) / span for key in after}
+
+    def mark_broker(self, up: bool, now: float) -> None:
+        if up:
+            self.broker_up, self.broker_down_since = True, None
+        elif self.broker_up:
+            self.broker_up, self.broker_down_since = False, now
 
     def view(self, started: float, settings: Settings, worker_log: Path) -> Group:
-        elapsed = max(time.monotonic() - started, 1e-6)
+        now = time.monotonic()
+        self.sample(now)
+        rates = self.rates()
         table = Table(title="Data Customs — live decisions", expand=False)
         table.add_column("decision")
         table.add_column("records", justify="right")
-        table.add_column("per second", justify="right")
+        table.add_column(f"per second (last {WINDOW_SECONDS:.0f} s)", justify="right")
         for decision in DECISIONS:
-            count = self.decisions[decision]
-            table.add_row(decision, f"{count:,}", f"{count / elapsed:,.1f}")
-        table.add_row("[dim]fed[/dim]", f"[dim]{self.fed:,}[/dim]", f"[dim]{self.fed / elapsed:,.1f}[/dim]")
+            table.add_row(decision, f"{self.decisions[decision]:,}", f"{rates[decision]:,.1f}")
+        table.add_row("[dim]fed[/dim]", f"[dim]{self.fed:,}[/dim]", f"[dim]{rates['fed']:,.1f}[/dim]")
         reasons = Table(title="quarantine and mask reasons")
         reasons.add_column("reason")
         reasons.add_column("records", justify="right")
@@ -59,26 +90,69 @@ class Tally:
             f"Review UI: http://{settings.review_host}:{settings.review_port}/ "
             f"(users in var/secrets/demo-users.txt). Worker log: {worker_log}. Press Ctrl-C to stop."
         )
-        return Group(table, reasons, sample, hint)
+        parts: list[RenderableType] = [table, reasons, sample, hint]
+        if not self.broker_up:
+            down = now - (self.broker_down_since or now)
+            banner = Panel(
+                f"Kafka at {settings.bootstrap_servers} cannot be reached (for {down:,.0f} s): nothing is "
+                "routed or lost meanwhile — the feed and the worker wait and resume when it is back. "
+                "Check `deploy/kafka/kafka status`.",
+                title="broker unreachable",
+                style="bold red",
+            )
+            parts.insert(0, banner)
+        return Group(*parts)
 
 
-def _count_outputs(settings: Settings, tally: Tally, stop: threading.Event) -> None:
-    topics = settings.output_topic_names
-    consumer = Consumer(
+def _output_consumer(settings: Settings) -> Consumer:
+    return Consumer(
         {
             "bootstrap.servers": settings.bootstrap_servers,
             **confluent_security(settings),
             "group.id": f"customs-demo-view-{uuid.uuid4().hex[:8]}",
-            "auto.offset.reset": "latest",
             "isolation.level": "read_committed",
             "enable.auto.commit": False,
+            "log_level": 0,  # librdkafka's own lines (hundreds while a broker is down): the banner says it
         }
     )
-    consumer.subscribe([topics[d] for d in DECISIONS])
+
+
+def output_start(settings: Settings) -> list[TopicPartition]:
+    """Where the demo starts counting: the end of every output partition now, so that everything routed
+    from here on is counted once, even across a broker outage (the view keeps its own positions)."""
+    consumer = _output_consumer(settings)
+    try:
+        starts = []
+        for decision in DECISIONS:
+            topic = settings.output_topic_names[decision]
+            for partition in range(settings.partitions):
+                while True:
+                    try:
+                        _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                        break
+                    except KafkaException:  # the broker is away: wait for it, the feed waits too
+                        time.sleep(1)
+                starts.append(TopicPartition(topic, partition, high))
+        return starts
+    finally:
+        consumer.close()
+
+
+def _count_outputs(
+    settings: Settings, tally: Tally, stop: threading.Event, starts: list[TopicPartition]
+) -> None:
+    topics = settings.output_topic_names
+    consumer = _output_consumer(settings)
+    consumer.assign(starts)  # no group offsets: positions live here, so an outage loses no count
     by_topic = {topics[d]: d for d in DECISIONS}
     codec = display_codec(settings)  # masked bank records are Avro: shown as JSON
+    checked = 0.0
     try:
         while not stop.is_set():
+            now = time.monotonic()
+            if now - checked >= BROKER_CHECK_SECONDS:
+                checked = now
+                tally.mark_broker(_reachable(consumer), now)
             message = consumer.poll(0.2)
             if message is None or message.error():
                 continue
@@ -93,18 +167,28 @@ def _count_outputs(settings: Settings, tally: Tally, stop: threading.Event) -> N
         consumer.close()
 
 
+def _reachable(consumer: Consumer) -> bool:
+    try:
+        consumer.list_topics(timeout=1.5)
+    except KafkaException:
+        return False
+    return True
+
+
 class _FeedStopped(Exception):
     pass
 
 
 def _feed(settings: Settings, rate: float, tally: Tally, stop: threading.Event) -> None:
     def sent(_sample: object) -> None:
-        tally.fed += 1
         if stop.is_set():
             raise _FeedStopped
 
-    with contextlib.suppress(_FeedStopped):
-        publish(settings, count=0, rate=rate, seed=int(time.time()), on_sent=sent)
+    def delivered() -> None:
+        tally.fed += 1
+
+    with contextlib.suppress(_FeedStopped, NotDelivered):
+        publish(settings, count=0, rate=rate, seed=int(time.time()), on_sent=sent, on_delivered=delivered)
 
 
 DEMO_USERS = (("demo-reviewer", "reviewer"), ("demo-approver", "approver"), ("demo-admin", "admin"))
@@ -168,8 +252,9 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
     tally = Tally()
     stop = threading.Event()
     stop_feed = threading.Event()
+    starts = output_start(settings)
     threads = [
-        threading.Thread(target=_count_outputs, args=(settings, tally, stop), daemon=True),
+        threading.Thread(target=_count_outputs, args=(settings, tally, stop, starts), daemon=True),
         threading.Thread(target=_feed, args=(settings, rate, tally, stop_feed), daemon=True),
     ]
     for thread in threads:
@@ -189,7 +274,7 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
         console.print("[bold]Stopping[/bold] the feed; the worker routes what was fed, then stops...")
         stop_feed.set()
         threads[1].join(timeout=10)
-        caught_up = time.monotonic() + 15  # every fed record routed (read committed), or give up waiting
+        caught_up = time.monotonic() + 30  # every fed record routed (read committed), or give up waiting
         while (
             worker.poll() is None
             and sum(tally.decisions.values()) < tally.fed
