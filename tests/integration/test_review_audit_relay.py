@@ -1,0 +1,91 @@
+"""Review actions on the audit topic (real broker): the review store's chained rows are published in order,
+exactly once — a second run, a restarted relay and a failed transaction publish nothing twice — and the
+topic's review chain verifies with the same hashes as the store's."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from customs.audit.verify import verify
+from customs.settings import Settings
+from review.audit_relay import AuditRelay, relay_ids
+from review.db import Database
+from review.store import Store
+from streams.audit_export import from_topic
+from streams.topics import create_topics
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Review:
+    settings: Settings
+    store: Store
+
+
+@pytest.fixture()
+def review(customs_settings: Settings, tmp_path: Path) -> Iterator[Review]:
+    create_topics(customs_settings)
+    settings = customs_settings.model_copy(update={"review_db": tmp_path / "review.db"})
+    db = Database.from_settings(settings)
+    yield Review(settings, Store(db, time.time))
+    db.close()
+
+
+def relay(review: Review) -> AuditRelay:
+    settings = review.settings
+    transactional_id, group = relay_ids(settings.app_id)
+    return AuditRelay(
+        review.store,
+        settings.bootstrap_servers,
+        settings.output_topic_names["audit"],
+        transactional_id,
+        group,
+    )
+
+
+def review_events(review: Review) -> list[dict[str, object]]:
+    return [dict(item.event) for item in from_topic(review.settings) if item.event.get("chain") == "review"]
+
+
+def test_review_actions_reach_the_audit_topic_once(review: Review) -> None:
+    store = review.store
+    store.audit("rita", "reveal", "h1", None, None, findings=2)
+    store.audit("rita", "release_requested", "h1", "r1", None, mode="as_is")
+    store.audit("bo", "release_approved", "h1", "r1", None, requested_by="rita")
+
+    first = relay(review)
+    assert first.run_once() == 3
+    assert first.run_once() == 0  # nothing new: nothing published
+    store.audit("rita", "rejected", "h2", None, "wrong flow")
+    store.audit("system", "purged", None, None, "retention", records=1, digests=["0" * 64])
+
+    # A failed transaction: nothing of it is visible, and the next run publishes the same rows once.
+    first._producer.begin_transaction()
+    first._producer.produce(first.topic, b"{}", partition=1)
+    first._producer.abort_transaction(30)
+    first.close()
+
+    restarted = relay(review)  # a restart: the same transactional id fences the first relay
+    assert restarted.run_once() == 2
+    assert restarted.run_once() == 0
+    restarted.close()
+
+    published = review_events(review)
+    assert [e["seq"] for e in published] == [0, 1, 2, 3, 4]
+    assert [e["action"] for e in published] == [
+        "reveal",
+        "release_requested",
+        "release_approved",
+        "rejected",
+        "purged",
+    ]
+    assert [e["hash"] for e in published] == [e["hash"] for e in store.chained_audit()]
+    report = verify(from_topic(review.settings), None)
+    assert report.ok, report.first_break
+    assert report.chains.get("review") == 5
