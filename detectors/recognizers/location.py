@@ -23,6 +23,7 @@ from presidio_analyzer import Pattern
 
 from detectors.lexicon.places import LATIN_PLACES, MAINLAND_LATIN_PLACES, NOT_STREETS, PLACES
 from detectors.lexicon.wordlist import trie_regex
+from detectors.overlaps import disjoint
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 STREET_NUMBER = 0.7  # a street with a house number
@@ -35,11 +36,11 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZH_NUMBER = r"\d{1,5}(?:\s*[-－—~至]\s*\d{1,5})?"
 _ZH_STREET = r"(?:大马路|大馬路|大道|大街|马路|馬路|胡同|路|街|巷|道|里|弄|坊|圍|围|邨|徑|径)"
 _ZH_UNIT = (
-    r"(?:\s*[,，]?\s*(?:第\s*)?(?:\d{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})\s*"
+    r"(?:\s*(?:[,，]\s*)?(?:第\s*)?(?:\d{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})\s*"
     r"(?:号楼|號樓|字楼|字樓|单元|單元|栋|棟|座|幢|期|层|層|楼|樓|室|房|铺|舖|/F|F))"
 )
 _ZH_BUILDING = (
-    f"(?:\\s*[,，]?\\s*[{_HAN}A-Za-z]{{2,16}}?"
+    f"(?:\\s*(?:[,，]\\s*)?[{_HAN}A-Za-z]{{2,16}}?"
     r"(?:大厦|大廈|中心|广场|廣場|花园|花園|大楼|大樓|商场|商場|公寓|山庄|山莊|苑|阁|閣|轩|軒|居|邨|城|村|园|園|楼|樓|台|臺|坊))"
 )
 _ZH_TAIL = f"(?:{_ZH_BUILDING}?{_ZH_UNIT}+)?"
@@ -57,26 +58,31 @@ for _place in sorted(PLACES, key=len, reverse=True):
 
 # --- English and Portuguese ---------------------------------------------------------------------
 _EN_NUMBER = r"\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,5}[A-Za-z]?)?"
-_CAP_WORD = r"[A-Z][A-Za-z'’.-]*"
+_CAP_WORD = r"[A-Z][A-Za-z'’.-]{0,30}"  # bounded, so that a long run of letters is not read from each one
 _EN_STREET_TYPE = (
     r"(?:Road|Rd\.?|Street|St\.?|Avenue|Ave\.?|Lane|Path|Drive|Terrace|Crescent|Square|Circuit|"
     r"Boulevard|Blvd\.?|Highway|Way|Close|Praya|Fong)(?![A-Za-z])"
 )
 _EN_UNIT = (
-    r"(?:(?:Flat|Room|Rm\.?|Unit|Suite|Shop|Apt\.?|Apartment)\s*[A-Z0-9]{1,5}(?:-[A-Z0-9]{1,4})?\s*,?\s*)"
+    r"(?:(?:Flat|Room|Rm\.?|Unit|Suite|Shop|Apt\.?|Apartment)\s*[A-Z0-9]{1,5}(?:-[A-Z0-9]{1,4})?\s*(?:,\s*)?)"
 )
-_EN_FLOOR = r"(?:(?:(?:\d{1,3}|G|UG|LG|M)\s*/\s*F\.?|\d{1,3}(?:st|nd|rd|th)\s+Floor|Floor\s+\d{1,3})\s*,?\s*)"
-_EN_BLOCK = r"(?:(?:Block|Blk\.?|Tower|Phase)\s+[A-Z0-9]{1,3}\s*,?\s*)"
+_EN_FLOOR = (
+    r"(?:(?:(?:\d{1,3}|G|UG|LG|M)\s*/\s*F\.?|\d{1,3}(?:st|nd|rd|th)\s+Floor|Floor\s+\d{1,3})\s*(?:,\s*)?)"
+)
+_EN_BLOCK = r"(?:(?:Block|Blk\.?|Tower|Phase)\s+[A-Z0-9]{1,3}\s*(?:,\s*)?)"
 _EN_BUILDING = (
     f"(?:(?:{_CAP_WORD}\\s+){{0,4}}(?:Building|Bldg\\.?|Mansion|House|Centre|Center|Court|Tower|Plaza|"
-    r"Garden|Gardens|Estate|Villa|Villas|Heights)\s*,?\s*)"
+    r"Garden|Gardens|Estate|Villa|Villas|Heights)\s*(?:,\s*)?)"
 )
 _EN_NAME = f"(?:{_CAP_WORD}\\s+){{0,4}}{_CAP_WORD}\\s*,\\s*"
-# Flat, floor and block in any order, then a building name; or a building name on its own.
-_EN_PREFIX = f"(?:(?:{_EN_UNIT}|{_EN_FLOOR}|{_EN_BLOCK})+(?:{_EN_BUILDING}|{_EN_NAME})?|{_EN_BUILDING})?"
+# Flat, floor and block in any order (six at most), then a building name; or a building name on its own.
+# Bounded: an unbounded run of them, tried from every flat or floor of a long text and given up when no
+# street follows, made the search quadratic ("Flat A, 10/F, " repeated over 80,000 characters: minutes).
+_EN_PARTS = f"(?:{_EN_UNIT}|{_EN_FLOOR}|{_EN_BLOCK}){{1,6}}"
+_EN_PREFIX = f"(?:{_EN_PARTS}(?:{_EN_BUILDING}|{_EN_NAME})?|{_EN_BUILDING})?"
 _EN_STREET_RE = re.compile(
     f"{_EN_PREFIX}(?:(?:No\\.?\\s*)?{_EN_NUMBER},?\\s+(?:{_CAP_WORD}\\s+){{1,5}}?{_EN_STREET_TYPE}"
-    f"|(?:{_CAP_WORD}\\s+){{1,5}}?{_EN_STREET_TYPE}\\s*,?\\s*No\\.?\\s*{_EN_NUMBER}(?![\\d/]))"
+    f"|(?:{_CAP_WORD}\\s+){{1,5}}?{_EN_STREET_TYPE}\\s*(?:,\\s*)?No\\.?\\s*{_EN_NUMBER}(?![\\d/]))"
 )
 _EN_ESTATE_RE = re.compile(
     f"{_EN_UNIT}(?:{_EN_FLOOR}{_EN_BLOCK}?|{_EN_BLOCK})"
@@ -88,13 +94,13 @@ _PT_TYPE = (
 )
 _PT_WORD = r"(?:de|da|do|das|dos|e|d'|[A-ZÀ-Þ][\w'’.-]*)"
 _PT_STREET_RE = re.compile(
-    f"{_PT_TYPE}(?:\\s+{_PT_WORD}){{1,8}}?\\s*,?\\s*(?:No\\.?|N\\.?\\s?[º°o]\\.?|nº|n\\.º|número|numero)?\\s*"
+    f"{_PT_TYPE}(?:\\s+{_PT_WORD}){{1,8}}?\\s*(?:,\\s*)?(?:(?:No\\.?|N\\.?\\s?[º°o]\\.?|nº|n\\.º|número|numero)\\s*)?"
     f"{_EN_NUMBER}(?![\\d/])"
     # then the building (Edifício Kam Fai, Bloco 2) and the floor and flat (14.º andar B, r/c)
-    r"(?:\s*,?\s*(?:Edifício|Edificio|Edif\.|Bloco|Torre|Jardim|Centro)\s+[\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,3})?"
-    r"(?:\s*,?\s*(?:\d{1,2}\s*\.?\s*[º°o]\s*(?:andar|Andar)(?:\s*[A-Z]\b)?|r/c|R/C))?"
+    r"(?:\s*(?:,\s*)?(?:Edifício|Edificio|Edif\.|Bloco|Torre|Jardim|Centro)\s+[\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,3})?"
+    r"(?:\s*(?:,\s*)?(?:\d{1,2}\s*\.?\s*[º°o]\s*(?:andar|Andar)(?:\s*[A-Z]\b)?|r/c|R/C))?"
 )
-_AREA_RE = re.compile(r"\s*,?\s*([A-Z][A-Za-z'’-]*(?:\s+[A-Z][A-Za-z'’-]*){0,3})\.?")
+_AREA_RE = re.compile(r"\s*(?:,\s*)?([A-Z][A-Za-z'’-]*(?:\s+[A-Z][A-Za-z'’-]*){0,3})\.?")
 _AREAS = (
     LATIN_PLACES
     | MAINLAND_LATIN_PLACES
@@ -287,8 +293,8 @@ def _area_tail(text: str, end: int) -> int:
 
 def _without_overlaps(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     ranked = sorted(found, key=lambda span: (-(span[1] - span[0]), -span[2], span[0]))
-    kept: list[tuple[int, int, float]] = []
-    for start, end, score in ranked:
-        if end > start and all(end <= other[0] or start >= other[1] for other in kept):
-            kept.append((start, end, score))
-    return sorted(kept)
+    return sorted(disjoint(ranked, _bounds))
+
+
+def _bounds(span: tuple[int, int, float]) -> tuple[int, int]:
+    return span[0], span[1]

@@ -63,6 +63,7 @@ from detectors.lexicon.places import LATIN_PLACES, ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.surnames import COMPOUND_SURNAMES, NAME_CHARACTERS, SINGLE_SURNAMES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
 from detectors.lexicon.wordlist import trie_regex
+from detectors.overlaps import disjoint
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 CUED = 0.65  # a cue word before or a title after a Chinese name
@@ -175,6 +176,9 @@ _AFTER_CUE_RE = re.compile(
 _NEVER_NAMES = HERBS | TCM_TERMS
 _NOT_NAMES = COMMON_WORDS | PLACES
 _LONGEST_WORD = max(len(word) for word in _NEVER_NAMES | _NOT_NAMES)
+# Longer than any Chinese name found (a compound surname and two given characters are four): how far back
+# from its end a listed name is looked up, so that a list of names costs its length, not its square.
+_LONGEST_NAME = 8
 _LONGEST_ORGANISATION_WORD = max(len(word) for word in _ORGANISATION_WORDS)
 
 # Latin script.
@@ -325,11 +329,11 @@ def _add(spans: dict[tuple[int, int], float], start: int, end: int, score: float
 
 def _without_overlaps(spans: dict[tuple[int, int], float]) -> list[tuple[tuple[int, int], float]]:
     ranked = sorted(spans.items(), key=lambda item: (-item[1], -(item[0][1] - item[0][0]), item[0][0]))
-    kept: list[tuple[tuple[int, int], float]] = []
-    for (start, end), score in ranked:
-        if all(end <= other[0][0] or start >= other[0][1] for other in kept):
-            kept.append(((start, end), score))
-    return sorted(kept)
+    return sorted(disjoint(ranked, _bounds))
+
+
+def _bounds(item: tuple[tuple[int, int], float]) -> tuple[int, int]:
+    return item[0]
 
 
 # --- Chinese ------------------------------------------------------------------------------------
@@ -519,7 +523,9 @@ def _mostly_latin(text: str) -> bool:
 def _cued_name_ends(text: str, end: int, spans: dict[tuple[int, int], float]) -> bool:
     """A name found with a cue ends at ``end``, or just before a title that does (胡振东主任、…)."""
     ends = {end} | {end - len(title) for title in _TITLES if text.endswith(title, 0, end)}
-    return any(stop in ends and score >= CUED for (_, stop), score in spans.items())
+    return any(
+        spans.get((start, stop), 0.0) >= CUED for stop in ends for start in range(stop - _LONGEST_NAME, stop)
+    )
 
 
 def _whole_value(value: str, offset: int, spans: dict[tuple[int, int], float]) -> None:
@@ -672,7 +678,8 @@ def _english_name(text: str, tokens: list[_Token], index: int, spans: dict[tuple
     first = tokens[index]
     if index + 1 >= len(tokens) or not _spaced(text, first, tokens[index + 1]):
         return
-    surname = tokens[index + 1]
+    surname_index = index + 1
+    surname = tokens[surname_index]
     # A middle initial (John F. Kennedy) or a second first name (Mary Ann Smith) may sit in between.
     if index + 2 < len(tokens):
         middle, after = surname, tokens[index + 2]
@@ -684,10 +691,10 @@ def _english_name(text: str, tokens: list[_Token], index: int, spans: dict[tuple
             and _ENGLISH_SURNAME_RE.fullmatch(after.text)
             and after.lower not in NOT_SURNAMES
         ):
-            surname = after
+            surname_index, surname = index + 2, after
     if not _ENGLISH_SURNAME_RE.fullmatch(surname.text) or surname.lower in NOT_SURNAMES:
         return
-    if _followed_by_not_name(text, tokens, tokens.index(surname)):
+    if _followed_by_not_name(text, tokens, surname_index):
         return
     score = LATIN_FULL + (CONTEXT_BOOST if _latin_cue_before(text, first.start) else 0.0)
     _add(spans, first.start, surname.end, score)
