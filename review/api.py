@@ -57,21 +57,43 @@ class Selection(BaseModel):
 class ReleaseBody(BaseModel):
     mode: ReleaseMode = ReleaseMode.AS_IS
     operator: str | None = Field(None, description="For mode 'masked': redact, type_tag, partial, pseudonym")
+    justification: str | None = Field(
+        None,
+        max_length=500,
+        description="Why it may go: required for a record held for a reason the gateway did not vouch for"
+        " (no_flow, no_legal_basis, important_data, decode_error, ...); audited with the request",
+    )
+    security_assessment: str | None = Field(
+        None,
+        max_length=500,
+        description="The security assessment's reference: required for important data as is",
+    )
 
 
 class ReasonBody(BaseModel):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
+CONFIRM_COUNT = (
+    "The number of held records the selection matches, from GET /api/bulk/preview: the confirmation"
+)
+
+
 class BulkRejectBody(BaseModel):
     selection: Selection = Field(default_factory=Selection)
     reason: str = Field(..., min_length=1, max_length=500)
+    confirm_count: int | None = Field(None, ge=0, description=CONFIRM_COUNT)
 
 
 class BulkReleaseBody(BaseModel):
     selection: Selection = Field(default_factory=Selection)
     mode: ReleaseMode = ReleaseMode.AS_IS
     operator: str | None = None
+    confirm_count: int | None = Field(None, ge=0, description=CONFIRM_COUNT)
+    justification: str | None = Field(
+        None, max_length=500, description="For the unvouched records among them"
+    )
+    security_assessment: str | None = Field(None, max_length=500)
 
 
 class NewUser(BaseModel):
@@ -138,6 +160,11 @@ def record(request: Request, user: UserDep, held_id: str) -> dict[str, Any]:
             for f in finding_rows(inspection.analysis)
         ],
         "releases": [r.to_json() for r in inspection.releases],
+        "inspected": inspection.analysis.inspected,
+        "unvouched": inspection.unvouched,
+        "held_because": [
+            {"reason": b.code, "words": b.words, "unvouched": b.unvouched} for b in inspection.held_because
+        ],
     }
 
 
@@ -155,8 +182,12 @@ def history(request: Request, user: UserDep, held_id: str) -> list[dict[str, Any
 
 @router.post("/records/{held_id}/release")
 def release(request: Request, user: UserDep, held_id: str, body: ReleaseBody) -> dict[str, Any]:
-    """Release now; for sensitive personal information, create a request a second user must approve."""
-    return _context(request).service.request_release(user, held_id, body.mode, body.operator).to_json()
+    """Release now; for sensitive personal information, or a record held for a reason the gateway did not
+    vouch for (with a justification), create a request a second user with the approver role must approve."""
+    service = _context(request).service
+    return service.request_release(
+        user, held_id, body.mode, body.operator, body.justification, body.security_assessment
+    ).to_json()
 
 
 @router.post("/records/{held_id}/reject")
@@ -186,17 +217,36 @@ def decline(request: Request, user: UserDep, release_id: str, body: ReasonBody) 
     return _context(request).service.decline(user, release_id, body.reason).to_json()
 
 
+@router.get("/bulk/preview")
+def bulk_preview(
+    request: Request, user: UserDep, selection: Annotated[Selection, Depends(_selection)]
+) -> dict[str, Any]:
+    """How many held records a bulk action on this selection would touch (send it back as
+    ``confirm_count``), and how many of them need a second approver."""
+    return _context(request).service.bulk_preview(user, selection.to_filter()).to_json()
+
+
 @router.post("/bulk/reject")
 def bulk_reject(request: Request, user: UserDep, body: BulkRejectBody) -> dict[str, Any]:
-    """Reject every held record matching the selection (up to the bulk limit)."""
-    return _context(request).service.bulk_reject(user, body.selection.to_filter(), body.reason).to_json()
+    """Reject every held record matching the selection (up to the bulk limit), once the count is confirmed."""
+    service = _context(request).service
+    return service.bulk_reject(user, body.selection.to_filter(), body.reason, body.confirm_count).to_json()
 
 
 @router.post("/bulk/release")
 def bulk_release(request: Request, user: UserDep, body: BulkReleaseBody) -> dict[str, Any]:
-    """Release every held record matching the selection; sensitive ones become approval requests."""
+    """Release every held record matching the selection, once the count is confirmed; sensitive and unvouched
+    ones become approval requests (unvouched ones need the justification)."""
     service = _context(request).service
-    return service.bulk_release(user, body.selection.to_filter(), body.mode, body.operator).to_json()
+    return service.bulk_release(
+        user,
+        body.selection.to_filter(),
+        body.mode,
+        body.operator,
+        body.confirm_count,
+        body.justification,
+        body.security_assessment,
+    ).to_json()
 
 
 @router.get("/audit")

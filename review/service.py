@@ -1,4 +1,12 @@
-"""What reviewers do to held records: look, reveal, release (four-eyes when sensitive), reject, audit.
+"""What reviewers do to held records: look, reveal, release (four-eyes when sensitive or unvouched), reject,
+audit.
+
+Four eyes without holes: a record holding sensitive personal information, or held for a reason the
+gateway did not vouch for (``review.holds.UNVOUCHED``: no flow, no legal basis, important data, an
+undecodable value, ...), is released only when a second user with the approver role approves; an
+unvouched one also needs a written justification (audited with the request), and important data goes
+out as is only with the reference of a security assessment. Bulk actions go record by record through the
+same checks, and act only when the caller confirms how many records the selection matches.
 
 Every action checks the actor's permission here, so the web pages and the JSON API obey the same rules,
 and every action writes its audit entry in the same database transaction as its state change.
@@ -17,6 +25,7 @@ from typing import Any
 from review.analysis import Analysis, Analyst, record_date
 from review.errors import Conflict, Forbidden, Invalid, NotFound, ReviewError, Unavailable
 from review.export import render
+from review.holds import HeldBecause, explain, unvouched
 from review.ingest import unseal_headers
 from review.models import (
     SYSTEM,
@@ -35,11 +44,13 @@ from review.publisher import Publisher
 from review.roles import Permission
 from review.store import Store
 from review.vault import Vault
+from rules.reasons import Reason
 from streams.metrics import ReviewEvent, ReviewMetrics
 
 log = logging.getLogger("customs.review")
 
 MAX_REASON = 500
+MIN_JUSTIFICATION = 10  # a sentence, not "ok"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,43 @@ class Inspection:
     releases: list[Release]
     history: list[AuditEntry]
     headers: dict[str, str]
+    held_because: list[HeldBecause] = field(default_factory=list)  # the reasons in plain words
+
+    @property
+    def unvouched(self) -> bool:
+        """Held for a reason the gateway did not vouch for: four eyes and a justification to release."""
+        return any(b.unvouched for b in self.held_because)
+
+    @property
+    def important_data(self) -> bool:
+        return any(b.code == Reason.IMPORTANT_DATA for b in self.held_because)
+
+    def request_of(self, release_id: str) -> AuditEntry | None:
+        """The audited request of a release: its justification (``reason``) and what it was held for."""
+        return next(
+            (e for e in self.history if e.action == "release_requested" and e.release_id == release_id),
+            None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BulkPreview:
+    """What a bulk action would touch, for the caller to confirm: ``count`` is what to send back."""
+
+    count: int
+    unvouched: int  # need a justification and a second approver
+    sensitive: int  # need a second approver
+    important_data: int  # not released as is without a security-assessment reference
+    limit: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "count": self.count,
+            "unvouched": self.unvouched,
+            "sensitive": self.sensitive,
+            "important_data": self.important_data,
+            "limit": self.limit,
+        }
 
 
 @dataclass
@@ -91,6 +139,23 @@ def _reason(text: str | None) -> str:
     if len(reason) > MAX_REASON:
         raise Invalid(f"a reason has at most {MAX_REASON} characters")
     return reason
+
+
+def _justification(text: str | None, held_for: tuple[str, ...]) -> str:
+    why = (text or "").strip()
+    if len(why) < MIN_JUSTIFICATION:
+        raise Invalid(
+            f"held for {', '.join(held_for)}, which the gateway did not vouch for: a written justification"
+            f" (at least {MIN_JUSTIFICATION} characters) is required, and a second user with the approver"
+            " role must approve"
+        )
+    if len(why) > MAX_REASON:
+        raise Invalid(f"a justification has at most {MAX_REASON} characters")
+    return why
+
+
+def _unvouched(held: HeldRecord, analysis: Analysis) -> tuple[str, ...]:
+    return unvouched(held.reasons, undecodable=not analysis.inspected or held.format == "undecodable")
 
 
 class ReviewService:
@@ -173,8 +238,15 @@ class ReviewService:
             for k, v in unseal_headers(self.vault, sealed.headers_enc)
             if k.startswith("customs-")
         }
+        undecodable = not analysis.inspected or held.format == "undecodable"
         return Inspection(
-            held, analysis, reveal, self.store.releases_of(held.id), self.store.history(held.id), headers
+            held,
+            analysis,
+            reveal,
+            self.store.releases_of(held.id),
+            self.store.history(held.id),
+            headers,
+            explain(held.reasons, undecodable),
         )
 
     def history(self, user: User, held_id: str) -> list[AuditEntry]:
@@ -193,11 +265,19 @@ class ReviewService:
         return self.store.releases_in(ReleaseState.AWAITING_APPROVAL)
 
     def _record_request(
-        self, user: User, release: Release, status: Status, categories: list[str] | None = None
+        self,
+        user: User,
+        release: Release,
+        status: Status,
+        categories: list[str] | None = None,
+        justification: str | None = None,
+        **more: Any,
     ) -> None:
         """In one transaction: the held record moves from held to ``status``, the release request is
-        stored, and the request is audited (with the sensitive ``categories`` that asked for four eyes)."""
+        stored, and the request is audited (with the sensitive ``categories`` that asked for four eyes,
+        the justification as its reason, and what else the request records)."""
         detail: dict[str, Any] = {} if categories is None else {"categories": categories}
+        detail.update({k: v for k, v in more.items() if v})
         with self.store.db.transaction():
             if not self.store.set_status(release.held_id, status, [Status.HELD]):
                 raise Conflict(f"the record is {self._status(release.held_id)}, not held")
@@ -207,6 +287,7 @@ class ReviewService:
                 "release_requested",
                 release.held_id,
                 release.id,
+                justification,
                 mode=release.mode.value,
                 operator=release.operator,
                 target=release.target,
@@ -217,9 +298,17 @@ class ReviewService:
     # -- releasing -------------------------------------------------------------------------------
 
     def request_release(
-        self, user: User, held_id: str, mode: ReleaseMode, operator: str | None = None
+        self,
+        user: User,
+        held_id: str,
+        mode: ReleaseMode,
+        operator: str | None = None,
+        justification: str | None = None,
+        security_assessment: str | None = None,
     ) -> Release:
-        """Release a held record, or, when it holds sensitive personal information, ask for approval."""
+        """Release a held record, or, when it holds sensitive personal information or was held for a
+        reason the gateway did not vouch for, ask for approval. An unvouched record needs
+        ``justification``; important data as is needs the ``security_assessment`` reference."""
         require(user, Permission.RELEASE)
         held = self.get(user, held_id)
         if mode is ReleaseMode.MASKED:
@@ -230,7 +319,17 @@ class ReviewService:
         analysis, _ = self._analyse(held)
         if mode is ReleaseMode.MASKED:
             masked_value(analysis, self.analyst, operator or "", self.pseudonym_key)  # refuses early
-        four_eyes = held.sensitive or analysis.sensitive
+        held_for = _unvouched(held, analysis)
+        why = _justification(justification, held_for) if held_for else None
+        assessment = (security_assessment or "").strip() or None
+        if Reason.IMPORTANT_DATA in held_for and mode is ReleaseMode.AS_IS and assessment is None:
+            raise Invalid(
+                "important data is never released as is unless under a security assessment: give its"
+                " reference (or release it masked)"
+            )
+        if assessment is not None and len(assessment) > MAX_REASON:
+            raise Invalid(f"a security-assessment reference has at most {MAX_REASON} characters")
+        four_eyes = held.sensitive or analysis.sensitive or bool(held_for)
         target = "mask" if mode is ReleaseMode.MASKED else "allow"
         release = Release(
             id=uuid.uuid4().hex,
@@ -252,7 +351,15 @@ class ReviewService:
         )
         if four_eyes:
             categories = sorted(c.value for c in analysis.categories)
-            self._record_request(user, release, Status.AWAITING_APPROVAL, categories=categories)
+            self._record_request(
+                user,
+                release,
+                Status.AWAITING_APPROVAL,
+                categories=categories,
+                justification=why,
+                held_for=list(held_for),
+                security_assessment=assessment,
+            )
             self._count("request", user, Permission.RELEASE)
             log.info("%s requested release %s of %s (four-eyes)", user.name, release.id, held.id)
             return release
@@ -426,11 +533,40 @@ class ReviewService:
 
     # -- bulk ------------------------------------------------------------------------------------
 
-    def bulk_reject(self, user: User, selection: QueueFilter, reason: str | None) -> BulkResult:
+    def bulk_preview(self, user: User, selection: QueueFilter) -> BulkPreview:
+        """How many held records a bulk action on ``selection`` would touch, and how many of them need a
+        second approver; the action itself wants ``count`` back as its confirmation."""
+        require(user, Permission.VIEW)
+        records = [self.store.held(i) for i in self.store.ids(_held_only(selection), self.bulk_limit)]
+        held = [r for r in records if r is not None]
+        held_for = [unvouched(r.reasons, r.format == "undecodable") for r in held]
+        return BulkPreview(
+            count=len(held),
+            unvouched=sum(1 for reasons in held_for if reasons),
+            sensitive=sum(1 for r in held if r.sensitive),
+            important_data=sum(1 for reasons in held_for if Reason.IMPORTANT_DATA in reasons),
+            limit=self.bulk_limit,
+        )
+
+    def _confirmed(self, selection: QueueFilter, confirmed_count: int | None) -> list[str]:
+        """The ids a bulk action acts on, when the caller confirmed their number; refused otherwise."""
+        ids = self.store.ids(_held_only(selection), self.bulk_limit)
+        if confirmed_count is None:
+            raise Invalid(f"confirm the count: this selection matches {len(ids)} held records")
+        if confirmed_count != len(ids):
+            raise Conflict(
+                f"the selection matches {len(ids)} held records, not {confirmed_count}:"
+                " check and confirm again"
+            )
+        return ids
+
+    def bulk_reject(
+        self, user: User, selection: QueueFilter, reason: str | None, confirmed_count: int | None = None
+    ) -> BulkResult:
         require(user, Permission.REJECT)
         _reason(reason)
         result = BulkResult()
-        for held_id in self.store.ids(_held_only(selection), self.bulk_limit):
+        for held_id in self._confirmed(selection, confirmed_count):
             try:
                 self.reject(user, held_id, reason)
                 result.rejected.append(held_id)
@@ -448,13 +584,24 @@ class ReviewService:
         return result
 
     def bulk_release(
-        self, user: User, selection: QueueFilter, mode: ReleaseMode, operator: str | None
+        self,
+        user: User,
+        selection: QueueFilter,
+        mode: ReleaseMode,
+        operator: str | None,
+        confirmed_count: int | None = None,
+        justification: str | None = None,
+        security_assessment: str | None = None,
     ) -> BulkResult:
+        """Each record goes through ``request_release``: sensitive or unvouched ones become requests for a
+        second approver (unvouched ones skipped without a justification), none is released past the rule."""
         require(user, Permission.RELEASE)
         result = BulkResult()
-        for held_id in self.store.ids(_held_only(selection), self.bulk_limit):
+        for held_id in self._confirmed(selection, confirmed_count):
             try:
-                release = self.request_release(user, held_id, mode, operator)
+                release = self.request_release(
+                    user, held_id, mode, operator, justification, security_assessment
+                )
             except ReviewError as exc:
                 result.skipped[held_id] = str(exc)
                 continue

@@ -6,6 +6,7 @@ Finding values are masked unless the page was asked to reveal them (a permission
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -46,8 +47,16 @@ class FindingRow:
     score: float
 
 
+# Shown as \uXXXX, never as themselves: controls, format characters (bidi overrides, zero-width) and
+# unassigned or private code points, which could make a line on the page read otherwise than it is.
+_HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+
+
 def _escaped(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    shown = json.dumps(text, ensure_ascii=False)[1:-1]
+    if not any(unicodedata.category(c) in _HIDDEN for c in shown):
+        return shown
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c for c in shown)
 
 
 def _categories(finding: Finding, minors: frozenset[Finding]) -> tuple[str, bool]:
@@ -115,13 +124,14 @@ def _lines(
 
 
 def record_lines(analysis: Analysis, reveal: bool) -> list[Line]:
-    """The decoded record as lines of parts; empty for an undecodable record."""
-    if analysis.decoded is None:
+    """The decoded record as lines of parts; for an undecodable record, its preview's text."""
+    record = analysis.record
+    if record is None:
         return []
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in analysis.findings:
         by_path[finding.path].append(finding)
-    return list(_lines(analysis.decoded.record, "", 0, (), "", by_path, analysis.minors, reveal))
+    return list(_lines(record, "", 0, (), "", by_path, analysis.minors, reveal))
 
 
 def finding_rows(analysis: Analysis) -> list[FindingRow]:
@@ -144,10 +154,11 @@ def finding_rows(analysis: Analysis) -> list[FindingRow]:
 
 def revealed_values(analysis: Analysis) -> list[dict[str, object]]:
     """The findings with their values (the API's reveal)."""
-    if analysis.decoded is None:
+    record = analysis.record
+    if record is None:
         return []
     values = []
     for finding in analysis.findings:
-        text = text_at(analysis.decoded.record, finding.path) or ""
+        text = text_at(record, finding.path) or ""
         values.append({**finding.to_json(), "value": text[finding.start : finding.end]})
     return values

@@ -50,13 +50,15 @@ def review(review_settings: Settings) -> Iterator[Review]:
     built.db.close()
 
 
-def publish_quarantined(settings: Settings, records: Sequence[Mapping[str, object]]) -> None:
+def publish_quarantined(
+    settings: Settings, records: Sequence[Mapping[str, object]], reasons: str = "rule_quarantine"
+) -> None:
     """Publish records to the quarantine topic the way the gateway does (origin headers and all)."""
     producer = Producer({"bootstrap.servers": settings.bootstrap_servers})
     for offset, record in enumerate(records):
         headers = {
             h.DECISION: "quarantine",
-            h.REASONS: "no_flow",
+            h.REASONS: reasons,  # by default a rule held it: one reviewer may release it
             h.POLICY_VERSION: "sha256:integration",
             h.ORIGIN_TOPIC: settings.inbound_topic_names[0],
             h.ORIGIN_PARTITION: "2",

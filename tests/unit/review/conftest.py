@@ -95,7 +95,7 @@ class Desk:
     def hold(
         self,
         record: Mapping[str, object] | bytes,
-        reasons: str = "no_flow",
+        reasons: str = "rule_quarantine",
         source: str = "gz-tcm-hospital",
         at: float | None = None,
     ) -> str:

@@ -151,8 +151,10 @@ def test_undecodable_record_can_only_go_as_is(desk: Desk) -> None:
         f"/api/records/{held}/release", headers=api, json={"mode": "masked", "operator": "redact"}
     )
     assert masked.status_code == 422
-    as_is = desk.client.post(f"/api/records/{held}/release", headers=api, json={"mode": "as_is"})
-    assert as_is.json()["state"] == "released"
+    why = {"mode": "as_is", "justification": "producer confirmed the payload is a test ping"}
+    as_is = desk.client.post(f"/api/records/{held}/release", headers=api, json=why)
+    assert as_is.json()["state"] == "awaiting_approval"  # nobody inspected it: four eyes
+    desk.client.post(f"/api/releases/{as_is.json()['id']}/approve", headers=desk.auth("bo"))
     assert desk.publisher.messages("t.allow")[0].value == b"\xff\xfe not json"
 
 
@@ -238,15 +240,24 @@ def test_bulk_reject_and_release_follow_the_filter(desk: Desk) -> None:
     a = desk.hold(CONTACT, "no_flow")
     b = desk.hold(SENSITIVE, "no_flow")
     c = desk.hold({"id": "other"}, "important_data")
-    body = {"selection": {"reason": "important_data"}, "reason": "important data never leaves"}
+    body = {
+        "selection": {"reason": "important_data"},
+        "reason": "important data never leaves",
+        "confirm_count": 1,
+    }
     assert desk.client.post("/api/bulk/reject", headers=desk.auth("aud"), json=body).status_code == 403
     rejected = desk.client.post("/api/bulk/reject", headers=desk.auth("rita"), json=body).json()
     assert rejected["rejected"] == [c]
-    release = {"selection": {"reason": "no_flow"}, "mode": "as_is"}
+    release = {
+        "selection": {"reason": "no_flow"},
+        "mode": "as_is",
+        "confirm_count": 2,
+        "justification": "flow filed since, see change ticket 42",
+    }
     assert desk.client.post("/api/bulk/release", headers=desk.auth("aud"), json=release).status_code == 403
     done = desk.client.post("/api/bulk/release", headers=desk.auth("rita"), json=release).json()
-    assert done["released"] == [a] and done["awaiting_approval"] == [b]
-    assert len(desk.publisher.messages("t.allow")) == 1
+    assert done["released"] == [] and set(done["awaiting_approval"]) == {a, b}  # no_flow: never one alone
+    assert not desk.publisher.messages("t.allow")
 
 
 def test_audit_trail_and_exports_for_auditors_only(desk: Desk) -> None:

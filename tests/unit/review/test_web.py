@@ -134,16 +134,17 @@ def test_reject_and_bulk_reject_from_the_pages(desk: Desk) -> None:
     assert rejected.status_code == 303
     assert desk.review.store.held(one).status.value == "rejected"  # type: ignore[union-attr]
     page = rita.get("/?reason=important_data")
-    bulk = rita.post(
-        "/bulk",
-        data={
-            "csrf": _csrf(page.text),
-            "action": "reject",
-            "reason": "important",
-            "f_reason": "important_data",
-            "status": "open",
-        },
-    )
+    form = {
+        "csrf": _csrf(page.text),
+        "action": "reject",
+        "reason": "important",
+        "f_reason": "important_data",
+        "status": "open",
+    }
+    confirm = rita.post("/bulk", data=form)  # first the count, nothing done yet
+    assert confirm.status_code == 200 and 'id="bulk-count">2<' in confirm.text
+    assert {desk.review.store.held(i).status.value for i in (two, three)} == {"held"}  # type: ignore[union-attr]
+    bulk = rita.post("/bulk", data={**form, "confirm_count": "2"})
     assert bulk.status_code == 303
     assert "reason=important_data" in bulk.headers["location"]
     assert "Rejected 2 records" in rita.get(bulk.headers["location"]).text
