@@ -9,6 +9,9 @@ an international dialling prefix, a national prefix or carrier code, the region'
 the start, a leading zero, an unusual length — so that ``parse_number`` can fall back to ``parse``.
 Either way the result equals ``parse``'s (tests compare the two).
 
+``business_number`` tells the numbers that reach a company rather than a person: toll-free, premium-rate,
+shared-cost and universal access numbers (mainland 400/800/950…, Hong Kong 800 and 900, Macau 0800).
+
 ``valid_number`` is ``phonenumbers.is_valid_number``: a number is valid when it matches its region's
 general pattern and the pattern of one of its number types. ``is_valid_number`` tries the types one by
 one (to name the type); here the types possible for the number's length are joined into one pattern.
@@ -135,6 +138,24 @@ def _typed_pattern(country_code: int, region: str, length: int) -> re.Pattern[st
             continue
         sources.append(f"(?:{desc.national_number_pattern})")
     return re.compile("|".join(sources)) if sources else None
+
+
+# The number types that reach a business, never a person (the phone recognizer reports none of them).
+BUSINESS_TYPES = ("toll_free", "premium_rate", "shared_cost", "uan")
+
+
+def business_number(number: PhoneNumber) -> bool:
+    """``number`` (a valid one) is a toll-free, premium-rate, shared-cost or universal access number:
+    ``phonenumbers.number_type`` is one of those."""
+    region = phonenumbers.region_code_for_number(number)
+    code = number.country_code
+    if region is None or code is None:
+        return False
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region.upper())
+    if metadata is None:
+        return False
+    national = phonenumbers.national_significant_number(number)
+    return any(_matches(getattr(metadata, name), national) for name in BUSINESS_TYPES)
 
 
 def valid_number(number: PhoneNumber) -> bool:

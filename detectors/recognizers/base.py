@@ -18,6 +18,8 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, Reco
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
+from detectors import digit_runs
+
 log = logging.getLogger("customs.detectors")
 
 LANGUAGE = "zh"
@@ -108,6 +110,14 @@ class GbaRecognizer(PatternRecognizer):
     TRIGGER: ClassVar[re.Pattern[str] | None] = None
     # Whether this recognizer reads the statistical NER model (left out when the model is switched off).
     MODEL: ClassVar[bool] = False
+    # Whether its numbers may be listed a space apart (``13812345678 13912345678``): then it also reports
+    # the numbers of its kind that ``digit_runs`` splits out of a spaced digit run.
+    LISTED: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("LISTED"):
+            digit_runs.register(cls.ENTITY, cls)
 
     def __init__(self) -> None:
         super().__init__(
@@ -139,6 +149,8 @@ class GbaRecognizer(PatternRecognizer):
         """``analyze`` for a text already known to match TRIGGER (the classifier searches each trigger
         once per text for all recognizers); ``prefiltered``: it also matched ``prefilter(flags)``."""
         results = self.match_patterns(text, flags, prefiltered)
+        if self.LISTED:
+            results = self._with_listed(text, results)
         if not results or not (self._context_lower or self._negative_lower):
             return results
         lowered = text.lower()
@@ -149,6 +161,20 @@ class GbaRecognizer(PatternRecognizer):
             if any(word in window for word in self._negative_lower):
                 result.score = max(0.0, result.score - CONTEXT_BOOST)
         return results
+
+    def _with_listed(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """``results`` and the numbers of this kind split out of spaced digit runs in ``text``."""
+        listed = digit_runs.parts(text, self.ENTITY)
+        if not listed:
+            return results
+        known = {(r.start, r.end) for r in results}
+        return results + self.results(span for span in listed if span[:2] not in known)
+
+    def whole_score(self, text: str) -> float | None:
+        """The score of ``text`` as one complete number of this kind standing alone (None: not one)."""
+        found = self.match_patterns(text, self.global_regex_flags or 0)
+        scores = [r.score for r in found if r.start == 0 and r.end == len(text)]
+        return max(scores) if scores else None
 
     def spans(self, text: str) -> Sequence[Span]:
         """``(start, end, score)`` of what ``analyze`` reports for ``text`` (the classifier's path:
@@ -183,10 +209,8 @@ class GbaRecognizer(PatternRecognizer):
                 quick = union_prefilter([p.regex], flags) if several and fast is None else None
                 slow = regex.compile(p.regex, flags=flags) if fast is None else None
                 compiled.append(_Compiled(p.name, fast, slow, p.score, quick))
-            found = self._compiled[flags] = (
-                union_prefilter([p.regex for p in self.PATTERNS], flags),
-                compiled,
-            )
+            sources = [p.regex for p in self.PATTERNS] + ([digit_runs.SPACED] if self.LISTED else [])
+            found = self._compiled[flags] = (union_prefilter(sources, flags), compiled)
         return found
 
     def prefilter(self, flags: int) -> re.Pattern[str] | None:

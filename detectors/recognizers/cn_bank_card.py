@@ -15,6 +15,7 @@ from detectors.recognizers.cn_resident_id import is_resident_id
 class CnBankCardRecognizer(GbaRecognizer):
     ENTITY = "CN_BANK_CARD"
     TRIGGER = DIGIT_RUN
+    LISTED = True
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_bank_card",

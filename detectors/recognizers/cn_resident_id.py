@@ -27,16 +27,17 @@ PROVINCES = frozenset(
 class CnResidentIdRecognizer(GbaRecognizer):
     ENTITY = "CN_RESIDENT_ID"
     TRIGGER = DIGIT_RUN
+    LISTED = True
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_resident_id_18",
             r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])",
             0.6,
         ),
-    ]
         # The old 15-digit form: never valid on its own (no check character); it only makes the classifier
         # look, for ``_shape_only`` to find it under an ID field name or context word.
         Pattern("cn_resident_id_15", r"(?<![0-9A-Za-z])[1-9]\d{14}(?![0-9A-Za-z])", 0.6),
+    ]
     CONTEXT = (
         "身份证",
         "身份證",
@@ -52,13 +53,12 @@ class CnResidentIdRecognizer(GbaRecognizer):
         "resident id",
         "idcard",
         "id_card",
-        "sfz",
         "id_no",
+        "sfz",
     )
 
     def validate_result(self, pattern_text: str) -> bool:
         return is_resident_id(pattern_text)
-
 
     def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
         """The valid IDs, and the old 15-digit and wrong-check forms (``detectors.leniency``)."""
@@ -84,6 +84,7 @@ class CnResidentIdRecognizer(GbaRecognizer):
 
 # A 15-digit or an 18-character ID standing alone: its province, birth date and check are checked apart.
 _SHAPES = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:\d{9}|\d{11}[0-9Xx])(?![0-9A-Za-z])")
+
 
 def is_resident_id(text: str) -> bool:
     """``text`` is a valid 18-character resident ID or residence permit number (other recognizers defer)."""

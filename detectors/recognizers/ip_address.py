@@ -1,4 +1,7 @@
-"""IP_ADDRESS: IPv4 and IPv6 addresses, validated by the ``ipaddress`` module."""
+"""IP_ADDRESS: IPv4 and IPv6 addresses, validated by the ``ipaddress`` module.
+
+The span covers a prefix length (``192.0.2.1/24``) and an IPv6 zone id (``fe80::1%eth0``), so masking
+leaves neither beside the mask. Addresses that identify no one are skipped (``is_personal_ip``)."""
 
 from __future__ import annotations
 
@@ -10,17 +13,27 @@ from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import GbaRecognizer
 
+_V4_PREFIX = r"(?:/(?:3[0-2]|[12]?\d))?"
+_V6_ZONE = r"(?:%[0-9A-Za-z_](?:[0-9A-Za-z_.-]{0,30}[0-9A-Za-z_])?)?"
+_V6_PREFIX = r"(?:/(?:12[0-8]|1[01]\d|[1-9]?\d))?"
+
 
 class IpAddressRecognizer(GbaRecognizer):
     ENTITY = "IP_ADDRESS"
     TRIGGER = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f]*:")
     PATTERNS: ClassVar[list[Pattern]] = [
         # Exactly four dotted parts: "1.2.3" and "1.2.3.4.5" (versions, section numbers) do not match.
-        Pattern("ipv4", r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z])(?!\.\d)", 0.6),
+        Pattern(
+            "ipv4",
+            r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}" + _V4_PREFIX + r"(?![0-9A-Za-z])(?!\.\d)",
+            0.6,
+        ),
         Pattern(
             "ipv6",
             r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
-            r"(?![0-9A-Za-z:])(?!\.\d)",
+            + _V6_ZONE
+            + _V6_PREFIX
+            + r"(?![0-9A-Za-z:])(?!\.\d)",
             0.6,
         ),
     ]
@@ -56,8 +69,11 @@ class IpAddressRecognizer(GbaRecognizer):
 
 
 def is_personal_ip(text: str) -> bool:
+    """``text`` (perhaps with a prefix length or zone id) is an address that may identify someone: not
+    loopback (127/8, ::1), unspecified (0.0.0.0, ::), multicast (224/4, ff00::/8) or reserved (240/4,
+    the broadcast 255.255.255.255 included, and IPv6's reserved ranges)."""
     try:
-        address = ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text.partition("/")[0])  # a zone id is part of an IPv6Address
     except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

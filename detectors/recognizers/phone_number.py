@@ -10,7 +10,7 @@ import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
 from detectors.leniency import phone_shape, shape_only_score
-from detectors.phone_parse import parse_number, valid_number
+from detectors.phone_parse import business_number, parse_number, valid_number
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 GBA_REGIONS = frozenset({"CN", "HK", "MO"})
@@ -29,6 +29,7 @@ _HK_MO_BODY_ANY = r"[2-9](?:[ -]?\d){7}"
 class PhoneNumberRecognizer(GbaRecognizer):
     ENTITY = "PHONE_NUMBER"
     TRIGGER = DIGIT_RUN
+    LISTED = True
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "cn_mobile",
@@ -123,8 +124,10 @@ class PhoneNumberRecognizer(GbaRecognizer):
     )
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """Drop numbers ``phonenumbers`` does not accept; a valid one keeps its pattern score."""
-        return not is_gba_number(pattern_text)
+        """Drop numbers ``phonenumbers`` does not accept, and business numbers (toll-free, premium-rate,
+        shared-cost: 400/800, HK 800/900 …), which reach a company, not a person; a valid personal number
+        keeps its pattern score."""
+        return not is_gba_number(pattern_text) or is_business_number(pattern_text)
 
     def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
         """The valid numbers, and unallocated ones that fit the numbering plan (``detectors.leniency``)."""
@@ -180,5 +183,22 @@ def is_gba_number(text: str) -> bool:
         if number is None:
             continue
         if phonenumbers.region_code_for_number(number) in GBA_REGIONS and valid_number(number):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def is_business_number(text: str) -> bool:
+    """``text`` is a valid mainland, Hong Kong or Macau number that reaches a business: toll-free,
+    premium-rate, shared-cost or universal access (``400 812 3456``, ``+852 800 933 933``)."""
+    compact, candidates = number_and_regions(text)
+    for region in candidates:
+        number = parse_number(compact, region)
+        if (
+            number is not None
+            and phonenumbers.region_code_for_number(number) in GBA_REGIONS
+            and valid_number(number)
+            and business_number(number)
+        ):
             return True
     return False

@@ -213,3 +213,32 @@ def test_an_oversize_line_is_written_as_it_is_read() -> None:
     assert all(later > earlier for earlier, later in itertools.pairwise(seen))
     row = json.loads(out.getvalue())["undecodable"]
     assert base64.b64decode(row["value_base64"]) == b"y" * 65 + b"x" * 1500 and row["line"] == 7
+
+
+LISTED = [
+    ("phones", "13812345678 13912345678"),
+    ("電話", "+852 5123 4567 +852 6123 4567"),
+    ("phones", "51234567 61234567 28312345"),
+    ("cards", "6222021234567894 6228480012345678903"),
+    ("note", "客户电话 13812345678 13712345678，身份证 11010519491231002X 440104199001010555。"),
+    ("note", "Call 138 1234 5678 139 1234 5678 or pay with 4111111111111111 5555555555554444."),
+]
+
+
+def test_scan_mask_all_leaves_no_number_of_a_spaced_list_in_clear(tmp_path: Path) -> None:
+    """Two (or three) numbers a space apart are each found, so mask-all leaves none of them in clear."""
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": f"r{i}", field: text} for i, (field, text) in enumerate(LISTED)]
+    source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), "--policy", "mask-all"])
+    assert result.exit_code == 0, result.output
+    masked = (out / "mask.jsonl").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in masked] == [row["id"] for row in rows]
+    numbers = [
+        "13812345678", "13912345678", "5123 4567", "6123 4567", "51234567", "61234567", "28312345",
+        "6222021234567894", "6228480012345678903", "13712345678", "11010519491231002X", "440104199001010555",
+        "138 1234 5678", "139 1234 5678", "4111111111111111", "5555555555554444",
+    ]  # fmt: skip
+    for line in masked:
+        assert not [number for number in numbers if number in line], line

@@ -80,3 +80,44 @@ def test_is_bank_card(text: str, valid: bool) -> None:
 def test_resident_id_is_not_a_card(classifier: Classifier) -> None:
     findings = classifier.classify({"note": "身份证" + GANSU_ID_PASSING_LUHN})
     assert [(f.entity, f.start, f.end) for f in findings] == [("CN_RESIDENT_ID", 3, 21)]
+
+
+@pytest.mark.parametrize("separator", [" ", "\t", "\u3000"], ids=["space", "tab", "ideographic"])
+@pytest.mark.parametrize(
+    "cards",
+    [
+        ("6222021234567894", "6228480012345678903"),
+        ("6222021234567894", "6217001234567890122", "62220212345678903"),
+        ("6222 0212 3456 7894", "6228 4800 1234 5678 903"),  # each grouped
+    ],
+)
+@pytest.mark.parametrize(
+    "before", ["", "银行卡号：", "還款帳戶 ", "Bank cards "], ids=["alone", "zh-Hans", "zh-Hant", "en"]
+)
+def test_listed_cards_are_each_found(cards: tuple[str, ...], separator: str, before: str) -> None:
+    text = before + separator.join(cards) + "。"
+    expected, at = [], len(before)
+    for card in cards:
+        expected.append((at, at + len(card)))
+        at += len(card) + len(separator)
+    assert sorted(spans(text)) == expected
+
+
+def test_listed_card_and_phone(classifier: Classifier) -> None:
+    text = "6222021234567894 13812345678"
+    findings = classifier.classify({"还款信息": text})
+    assert [(f.entity, f.start, f.end) for f in findings] == [
+        ("CN_BANK_CARD", 0, 16),
+        ("PHONE_NUMBER", 17, 28),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6222 0212 3456 7894 6222",  # a longer grouped run: one number or none
+        "6222021234567894 6222021234567895",  # the second fails Luhn: neither is split out
+    ],
+)
+def test_runs_that_are_not_lists_of_cards(text: str) -> None:
+    assert spans(text) == []

@@ -1,4 +1,5 @@
-"""CREDIT_CARD: Visa, Mastercard, Amex and JCB with a Luhn check. Public test numbers or synthetic ones."""
+"""CREDIT_CARD: Visa, Mastercard, Amex, JCB, Diners, Discover, Maestro and Mir with a Luhn check. Public
+test numbers or synthetic ones."""
 
 from __future__ import annotations
 
@@ -77,3 +78,60 @@ def test_card_and_phone_together(classifier: Classifier) -> None:
         ("CREDIT_CARD", 2, 21),
         ("PHONE_NUMBER", 24, 35),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "scheme"),
+    [
+        ("30569309025904", "diners"),  # Diners Club International (public test number)
+        ("38520000023237", "diners"),
+        ("36123456789013", "diners"),
+        ("6011111111111117", "discover"),  # public test number
+        ("6011000990139424", "discover"),
+        ("6445644564456445", "discover"),
+        ("6500000000000002", "discover"),
+        ("6304000000000000", "maestro"),
+        ("501800000009", "maestro"),  # 12 digits
+        ("6759649826438453", "maestro"),
+        ("2200000000000004", "mir"),
+        ("6011111111111118", None),  # wrong check digit
+        ("3056930902590", None),  # 13-digit Diners does not exist
+        ("6221260000000000", None),  # Discover in UnionPay's range: CN_BANK_CARD
+        ("6200000000000005", None),  # UnionPay
+        ("6400000000000003", None),  # 640 is no Discover prefix
+    ],
+)
+def test_more_networks(text: str, scheme: str | None) -> None:
+    assert scheme_of(text) == scheme
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("credit card 3056 930902 5904", 12, 28),  # Diners, 4-6-4
+        ("Diners Club卡号 30569309025904，", 14, 28),
+        ("信用卡 6011 1111 1111 1117", 4, 23),  # Discover
+        ("discover: 6011-0009-9013-9424", 10, 29),
+        ("Maestro 6759 6498 2643 8453", 8, 27),
+        ("卡號6304000000000000", 2, 18),
+        ("Mir 2200 0000 0000 0004", 4, 23),
+    ],
+)
+def test_more_networks_found(text: str, start: int, end: int) -> None:
+    assert spans(text) == [(start, end)]
+
+
+@pytest.mark.parametrize("separator", [" ", "\t", "\u3000"], ids=["space", "tab", "ideographic"])
+@pytest.mark.parametrize(
+    "cards",
+    [("4111111111111111", "5555555555554444"), ("30569309025904", "6011111111111117", "378282246310005")],
+)
+def test_listed_cards_are_each_found(classifier: Classifier, cards: tuple[str, ...], separator: str) -> None:
+    for text in (
+        separator.join(cards),
+        "信用卡：" + separator.join(cards),
+        "Cards on file: " + separator.join(cards),
+    ):
+        findings = classifier.classify({"cards": text})
+        found = [(f.entity, text[f.start : f.end]) for f in findings]
+        assert found == [("CREDIT_CARD", card) for card in cards]

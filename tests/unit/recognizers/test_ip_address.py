@@ -23,12 +23,18 @@ def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
         ("登录IP地址198.51.100.7，", 6, 18),
         ("用戶IP:203.0.113.255。", 5, 18),
         ("client 192.0.2.1:8080", 7, 16),  # with a port
-        ("子网192.0.2.0/24", 2, 11),
+        ("子网192.0.2.0/24", 2, 14),  # the prefix length is masked with it
+        ("ip 192.0.2.1/24 up", 3, 15),
+        ("2001:db8::1/64", 0, 14),
+        ("addr fe80::1%eth0/64.", 5, 20),
+        ("fe80::1%eth0.100 ok", 0, 16),  # a VLAN interface
+        ("192.0.2.1/33", 0, 9),  # no prefix length: the address alone
+        ("192.0.2.1/index.html", 0, 9),
         ("2001:db8::1", 0, 11),
         ("登录IP 2001:db8:85a3::8a2e:370:7334。", 5, 33),
         ("[2001:db8:0:0:1:0:0:1]:443", 1, 21),
         ("来源::ffff:192.0.2.1", 2, 18),  # IPv4-mapped
-        ("fe80::1%eth0", 0, 7),
+        ("fe80::1%eth0", 0, 12),  # the zone id too
     ],
 )
 def test_found(text: str, start: int, end: int) -> None:
@@ -72,6 +78,14 @@ def test_not_found(text: str) -> None:
         ("::ffff:192.0.2.1", True),
         ("::ffff:127.0.0.1", False),
         ("127.0.0.1", False),
+        ("127.0.0.1/8", False),
+        ("192.0.2.1/24", True),
+        ("fe80::1%eth0", True),
+        ("0.0.0.0", False),  # unspecified
+        ("255.255.255.255", False),  # broadcast (reserved)
+        ("240.0.0.1", False),  # reserved
+        ("224.0.0.251", False),  # multicast
+        ("ff02::1%eth0", False),
         ("1.2.3", False),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detectors.classify import Classifier
-from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_gba_number
+from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_business_number, is_gba_number
 
 pytestmark = pytest.mark.unit
 
@@ -149,3 +149,89 @@ def test_through_classifier_with_field_name(classifier: Classifier) -> None:
         ("電話", "PHONE_NUMBER", 0, 9),
         ("mobile", "PHONE_NUMBER", 0, 11),
     ]
+
+
+# Numbers listed a space (or a tab, or an ideographic space) apart: each is its own finding.
+LISTED_NUMBERS = [
+    ("13812345678", "13912345678"),
+    ("13812345678", "13912345678", "13712345678"),
+    ("138 1234 5678", "139 1234 5678"),
+    ("138-1234-5678", "139-1234-5678", "137-1234-5678"),
+    ("+852 5123 4567", "+852 6123 4567"),
+    ("+86 138 1234 5678", "13912345678"),
+    ("020-12345678", "13812345678"),
+]
+SEPARATORS = [" ", "\t", "\u3000"]
+
+
+def _listed(numbers: tuple[str, ...], separator: str, before: str = "") -> tuple[str, list[tuple[int, int]]]:
+    text, expected = before, []
+    for number in numbers:
+        if text and text != before:
+            text += separator
+        expected.append((len(text), len(text) + len(number)))
+        text += number
+    return text, expected
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=["space", "tab", "ideographic"])
+@pytest.mark.parametrize("numbers", LISTED_NUMBERS, ids=lambda n: f"{len(n)}x{n[0]}")
+@pytest.mark.parametrize(
+    "before", ["", "电话：", "聯絡電話 ", "Call "], ids=["alone", "zh-Hans", "zh-Hant", "en"]
+)
+def test_listed_numbers_are_each_found(numbers: tuple[str, ...], separator: str, before: str) -> None:
+    text, expected = _listed(numbers, separator, before)
+    assert sorted(spans(text + "，谢谢")) == expected
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=["space", "tab", "ideographic"])
+@pytest.mark.parametrize("field", ["phones", "電話", "联系电话", "contact_numbers"])
+def test_listed_numbers_in_a_field(classifier: Classifier, field: str, separator: str) -> None:
+    # eight bare digits need the field name; so do HK/Macau numbers grouped four and four in a run
+    for numbers in (("51234567", "61234567"), ("5123 4567", "6123 4567", "2812 3456"), LISTED_NUMBERS[1]):
+        text, expected = _listed(numbers, separator)
+        findings = classifier.classify({field: text})
+        assert [(f.entity, f.start, f.end) for f in findings] == [("PHONE_NUMBER", s, e) for s, e in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5123 4567 6123 4567",  # grouped like one number: HK numbers in it need a context word or field
+        "卡号6222 0212 3456 7893",  # a card with a wrong check digit is no pair of phones
+        "13812345678 1391234567",  # one part is no number: neither is split out
+        "1203 13812345678",
+        "SKU13812345678 13912345678",  # inside a code
+        "13812345678 13912345678.50",  # a decimal
+        "订单号 13812345678 13912345678",  # order numbers
+    ],
+)
+def test_runs_that_are_not_lists_of_phones(text: str) -> None:
+    assert spans(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4008123456",  # mainland 400, national form
+        "400-812-3456",
+        "400 812 3456",
+        "+86 400 812 3456",
+        "8008101234",  # mainland 800
+        "+86 800 810 1234",
+        "+852 800 933 933",  # Hong Kong toll-free
+        "+852 9003 1234",  # Hong Kong premium rate
+        "+852 3001 2345",  # Hong Kong universal access number
+        "+853 0800 123",  # Macau toll-free
+        "95010123456",  # mainland 950 shared cost
+    ],
+)
+def test_business_numbers_are_never_reported(classifier: Classifier, text: str) -> None:
+    assert is_business_number(text)
+    assert spans("客服热线 " + text) == []
+    assert classifier.classify({"phone": text, "note": "請致電 " + text}) == []
+
+
+@pytest.mark.parametrize("text", ["13812345678", "+852 5123 4567", "66123456", "020-12345678"])
+def test_personal_numbers_are_not_business_numbers(text: str) -> None:
+    assert not is_business_number(text)
