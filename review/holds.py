@@ -25,6 +25,7 @@ UNVOUCHED: frozenset[str] = frozenset(
         Reason.NO_LEGAL_BASIS,
         Reason.CONTRACT_KIND_MISMATCH,
         Reason.POLICY_ERROR,  # the gateway could not apply its policy: it judged nothing
+        Reason.INSPECTION_TIMEOUT,  # the gateway stopped inspecting: it judged nothing
     }
 )
 
@@ -50,6 +51,8 @@ PLAIN_WORDS: dict[str, str] = {
     Reason.DECODE_ERROR: "The gateway could not decode this record, so nobody has inspected its content.",
     Reason.POLICY_ERROR: "The gateway could not apply its policy to this record (an internal error): "
     "nothing about it was checked.",
+    Reason.INSPECTION_TIMEOUT: "Finding the personal information in this record took too long, so the "
+    "gateway stopped and checked nothing.",
     Reason.PII_IN_KEY: "Personal information sits in a field name, which cannot be masked without "
     "changing the record's shape.",
     Reason.MASK_BREAKS_SCHEMA: "A value was to be masked, but the record's schema cannot hold the masked "
