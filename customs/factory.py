@@ -44,4 +44,5 @@ def build_inspector(settings: Settings, policy: Policy | None = None) -> Inspect
         settings.pseudonym_secret,
         token_key=token_secret(settings) if settings.token_key is not None else None,
         shadow=shadow,
+        budget=settings.inspection_budget_seconds or None,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from customs.audit.subjects import subject_digests
-from detectors.classify import Classifier
+from detectors.classify import Classifier, DeadlinePassed
 from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules.decide import decide
@@ -95,6 +95,7 @@ class Inspector:
         pseudonym_key: bytes,
         token_key: bytes | None = None,
         shadow: ShadowHook | None = None,
+        budget: float | None = None,
     ) -> None:
         self.classifier = classifier
         self.codec = codec
@@ -102,6 +103,9 @@ class Inspector:
         self.pseudonym_key = pseudonym_key
         self.token_key = token_key  # reversible tokens; the pseudonym key when None
         self.shadow = shadow  # sees every decided record beside the active decision; never routes
+        # Seconds one record's classification may take: a slower one is quarantined as inspection_timeout
+        # (None: no limit). The classifier reads the clock between fields and recognizers.
+        self.budget = budget
 
     def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
         return self._inspect(raw, flow, origin, time.perf_counter())
@@ -125,7 +129,9 @@ class Inspector:
         ]
         classify_started = time.perf_counter()
         try:
-            found: Iterator[list[Finding] | None] = iter(self.classifier.classify_many(batch))
+            found: Iterator[list[Finding] | DeadlinePassed | None] = iter(
+                self.classifier.classify_many(batch, self.budget)
+            )
         except Exception:  # classified record by record instead, where any failure is reported
             log.warning("classifying a batch at once failed; classifying record by record", exc_info=False)
             found = iter([None] * len(batch))
@@ -151,10 +157,10 @@ class Inspector:
         flow: FlowContext,
         origin: Origin,
         started: float,
-        done: tuple[Decoded, list[Finding], float] | None = None,
+        done: tuple[Decoded, list[Finding] | DeadlinePassed, float] | None = None,
     ) -> Verdict:
         """``done``: the record already decoded and classified (in a batch), with its share of the
-        batch's classification time."""
+        batch's classification time (or ``DeadlinePassed``: its classification ran past the budget)."""
         policy = self.policy()
         classify_seconds = 0.0
         value = raw or b""
@@ -171,8 +177,13 @@ class Inspector:
             if done is None:
                 classify_started = time.perf_counter()
                 ner = policy.ner_for(flow.source, flow.destination, flow.purpose)
-                findings = self.classifier.classify(decoded.record, decoded.fields, ner=ner)
+                deadline = None if self.budget is None else classify_started + self.budget
+                findings = self.classifier.classify(
+                    decoded.record, decoded.fields, ner=ner, deadline=deadline
+                )
                 classify_seconds = time.perf_counter() - classify_started
+            if isinstance(findings, DeadlinePassed):
+                raise findings
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)
             out = value
@@ -185,6 +196,10 @@ class Inspector:
                     token_key=self.token_key,
                 )
                 out = self.codec.encode(masked, decoded)
+        except DeadlinePassed:  # one slow record costs only itself: held, unchanged, judged by nobody
+            decision = Decision(Action.QUARANTINE, (Reason.INSPECTION_TIMEOUT,), (), policy.version)
+            detail = f"inspection_budget: classification took more than {self.budget or 0:g} s"
+            return self._verdict(decision, value, (), digest, origin, detail, started=started)
         except EncodeError as exc:  # the schema cannot hold a masked value: held, unchanged
             decision = Decision(Action.QUARANTINE, (Reason.MASK_BREAKS_SCHEMA,), (), policy.version)
             return self._verdict(decision, value, (), digest, origin, exc.detail, started=started)

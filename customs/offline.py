@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from customs.factory import build_codec, build_inspector
 from customs.inspection import Origin, flow_context
 from customs.settings import Settings
-from detectors.classify import Classifier
+from detectors.classify import Classifier, DeadlinePassed
 from rules.decision import Action, Decision
 from rules.policy import Policy
 from rules.reasons import Reason
@@ -100,6 +101,7 @@ def _too_large(line: Line, limit: int) -> str:
 def run_detect(path: Path, settings: Settings, out: IO[str]) -> None:
     codec = build_codec(settings)
     classifier = Classifier()
+    budget = settings.inspection_budget_seconds
     for line in lines(path, settings.max_record_bytes):
         row: dict[str, object] = {"id": None, "line": line.number, "findings": []}
         try:
@@ -108,9 +110,12 @@ def run_detect(path: Path, settings: Settings, out: IO[str]) -> None:
             if line.raw[0] == MAGIC:
                 raise DecodeError(AVRO_IN_JSON_LINES)
             decoded = codec.decode(line.raw)
-            findings = classifier.classify(decoded.record, decoded.fields)
+            deadline = time.perf_counter() + budget if budget else None
+            findings = classifier.classify(decoded.record, decoded.fields, deadline=deadline)
         except DecodeError as exc:
             row["error"] = exc.detail
+        except DeadlinePassed:  # the stream's inspection budget: this line is cut short, the run goes on
+            row["error"] = f"{Reason.INSPECTION_TIMEOUT}: classification took more than {budget:g} s"
         except Exception as exc:  # a detector's bug costs this line, not the run
             row["error"] = f"classification failed: {type(exc).__name__}"
         else:

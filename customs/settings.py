@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     schemas_dir: Path = Field(REPO_ROOT / "schemas", description="Avro schemas and their local ids")
     max_record_bytes: int = Field(262_144, ge=1, description="Larger records are quarantined")
     max_depth: int = Field(32, ge=1, description="Records nested deeper are quarantined")
+    inspection_budget_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="Seconds one record's inspection may take; a slower one is quarantined as"
+        " inspection_timeout (0: no budget)",
+    )
     score_threshold: float | None = Field(None, ge=0, le=1, description="Override the policy's threshold")
     ner: bool = Field(
         True,

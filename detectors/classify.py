@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 
@@ -13,6 +15,7 @@ from detectors.finding import Finding
 from detectors.ner.reader import shared_reader
 from detectors.ner.spans import is_running_text, needs_model, organisation_spans
 from detectors.normalise import needs_view, view
+from detectors.overlaps import disjoint
 from detectors.recognizers import GbaRecognizer
 from detectors.recognizers.base import Span, SpanRecognizer
 from detectors.subject import with_subjects
@@ -44,11 +47,21 @@ def _step(recognizer: GbaRecognizer) -> tuple[GbaRecognizer, str, re.Pattern[str
 def _resolve(found: list[Found]) -> list[Found]:
     """Keep the strongest of overlapping spans: higher score first, then the longer span."""
     ranked = sorted(found, key=lambda f: (-f[2], -(f[1] - f[0]), f[0]))
-    kept: list[Found] = []
-    for start, end, score, entity in ranked:
-        if all(end <= other[0] or start >= other[1] for other in kept):
-            kept.append((start, end, score, entity))
-    return sorted(kept, key=lambda f: f[0])
+    return sorted(disjoint(ranked, _bounds), key=lambda f: f[0])
+
+
+def _bounds(found: Found) -> tuple[int, int]:
+    return found[0], found[1]
+
+
+class DeadlinePassed(Exception):
+    """Classification ran past its ``deadline`` (a ``time.perf_counter`` value): the clock is read
+    before each field and each recognizer, and a single recognizer's run is linear in its text."""
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise DeadlinePassed
 
 
 def _outside_organisations(text: str, found: list[Found]) -> list[Found]:
@@ -56,13 +69,16 @@ def _outside_organisations(text: str, found: list[Found]) -> list[Found]:
     where it read ``text``: the model's ``ORG`` words are context, never findings."""
     if not any(entity == "PERSON" for _, _, _, entity in found):
         return found
-    organisations = organisation_spans(shared_reader().cached(text))
+    organisations = sorted(organisation_spans(shared_reader().cached(text)))
     if not organisations:
         return found
+    starts = [start for start, _ in organisations]
+    # The model's words do not overlap: the only one that may hold a finding is the last to start at or
+    # before it (found by bisection, so that many names and organisations cost n log n).
     return [
         f
         for f in found
-        if f[3] != "PERSON" or not any(start <= f[0] and f[1] <= end for start, end in organisations)
+        if f[3] != "PERSON" or (index := bisect_right(starts, f[0]) - 1) < 0 or organisations[index][1] < f[1]
     ]
 
 
@@ -125,27 +141,37 @@ class Classifier:
                 mask |= bit
         return mask
 
-    def find(self, text: str, hint: str = "", ner: bool = True) -> Sequence[Found]:
+    def find(
+        self, text: str, hint: str = "", ner: bool = True, deadline: float | None = None
+    ) -> Sequence[Found]:
         """``(start, end, score, entity)`` of what every recognizer finds in ``text``, scored with the
         field name ``hint``, at or above the threshold, overlaps resolved. Each trigger is searched once
         (recognizers without a match are not run); a triggered recognizer runs only where its prefilter
         matches; recognizers report plain spans (no Presidio results to build and drop). Values of up
         to ``CACHED_TEXT_MAX`` characters are looked up in a bounded cache first. ``ner``: False leaves
-        the model out (a flow whose policy turns it off)."""
+        the model out (a flow whose policy turns it off). ``deadline``: ``DeadlinePassed`` is raised if
+        a recognizer is about to start after it (a short value is not timed: its cost is bounded)."""
         if len(text) <= CACHED_TEXT_MAX:
             return self._find_cached(text, hint, self.threshold, ner)
-        return self._find(text, hint, self.threshold, ner)
+        return self._find(text, hint, self.threshold, ner, deadline=deadline)
 
     def _find(
-        self, text: str, hint: str, threshold: float, ner: bool = True, rules: Sequence[Found] | None = None
+        self,
+        text: str,
+        hint: str,
+        threshold: float,
+        ner: bool = True,
+        rules: Sequence[Found] | None = None,
+        deadline: float | None = None,
     ) -> tuple[Found, ...]:
         """The rules' findings (``rules`` if already found), then the model's where the text needs it."""
         if rules is None:
-            rules = self._rules_for(text, hint, threshold)
+            rules = self._rules_for(text, hint, threshold, deadline)
         if not (ner and self._model_steps) or not needs_model(text, rules):
             return tuple(rules)
         found = list(rules)
         for recognizer, entity, _, spans in self._model_steps:
+            _check(deadline)
             for start, end, score in spans(text):
                 if hint:
                     score = recognizer.score_with_hint(score, hint)
@@ -154,12 +180,16 @@ class Classifier:
         found = _outside_organisations(text, found)
         return tuple(_resolve(found) if len(found) > 1 else found)
 
-    def _rules_for(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
+    def _rules_for(
+        self, text: str, hint: str, threshold: float, deadline: float | None = None
+    ) -> tuple[Found, ...]:
         if len(text) <= CACHED_TEXT_MAX:
             return self._rules_cached(text, hint, threshold)
-        return self._rules(text, hint, threshold)
+        return self._rules(text, hint, threshold, deadline)
 
-    def _rules(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
+    def _rules(
+        self, text: str, hint: str, threshold: float, deadline: float | None = None
+    ) -> tuple[Found, ...]:
         """What the rules (every recognizer but the model's) find, overlaps resolved. A text with
         full-width, compatibility or invisible characters is read through its normalised view
         (``detectors.normalise``); the findings' offsets are then mapped back to ``text``."""
@@ -167,15 +197,18 @@ class Classifier:
             seen = view(text)
             return tuple(
                 (*seen.original_span(start, end), score, entity)
-                for start, end, score, entity in self._rules_plain(seen.text, hint, threshold)
+                for start, end, score, entity in self._rules_plain(seen.text, hint, threshold, deadline)
             )
-        return self._rules_plain(text, hint, threshold)
+        return self._rules_plain(text, hint, threshold, deadline)
 
-    def _rules_plain(self, text: str, hint: str, threshold: float) -> tuple[Found, ...]:
+    def _rules_plain(
+        self, text: str, hint: str, threshold: float, deadline: float | None = None
+    ) -> tuple[Found, ...]:
         if not text or text.isspace():
             return ()
         found: list[Found] = []
         for recognizer, entity, prefilter, spans in self._steps[self._mask(text)]:
+            _check(deadline)
             if prefilter is not None and prefilter.search(text) is None:
                 continue
             for start, end, score in spans(text):
@@ -194,52 +227,93 @@ class Classifier:
         ]
 
     def classify(
-        self, record: JsonValue, fields: Sequence[Field] | None = None, ner: bool = True
+        self,
+        record: JsonValue,
+        fields: Sequence[Field] | None = None,
+        ner: bool = True,
+        deadline: float | None = None,
     ) -> list[Finding]:
         """The findings in every string field of ``record``; ``fields``: those fields if already walked
         (``Codec.decode`` walks them while it measures the depth); ``ner``: False leaves the model out
         for this record (a flow whose policy turns it off). ``HEALTH_DATA`` with no data subject in the
-        record is no finding (``detectors.subject``)."""
+        record is no finding (``detectors.subject``). ``deadline`` (a ``time.perf_counter`` value):
+        ``DeadlinePassed`` is raised once a field or a recognizer would start after it."""
         findings: list[Finding] = []
         find = self.find
         for path, text, hint in walk(record).fields if fields is None else fields:
-            for start, end, score, entity in find(text, hint, ner):
+            _check(deadline)
+            for start, end, score, entity in find(text, hint, ner, deadline):
                 findings.append(Finding(path, entity, start, end, score))
         return with_subjects(record, findings)
 
+    def _classify_within(
+        self, record: JsonValue, fields: Sequence[Field] | None, ner: bool, budget: float | None
+    ) -> list[Finding] | DeadlinePassed:
+        try:
+            return self.classify(record, fields, ner, _deadline(budget))
+        except DeadlinePassed as late:
+            return late
+
     def classify_many(
-        self, items: Sequence[tuple[JsonValue, Sequence[Field] | None, bool]]
-    ) -> list[list[Finding]]:
+        self,
+        items: Sequence[tuple[JsonValue, Sequence[Field] | None, bool]],
+        budget: float | None = None,
+    ) -> list[list[Finding] | DeadlinePassed]:
         """``classify`` for each ``(record, fields, ner)``, with the model reading the running texts the
         rules leave unexplained together, in one go (equal-length pieces share an encoder call) rather than
-        text by text: the stream engine's path for a batch. The findings are those of ``classify``."""
+        text by text: the stream engine's path for a batch. The findings are those of ``classify``.
+        ``budget``: seconds each record's classification may take (the batch's shared model reading not
+        counted); a record past it gets a ``DeadlinePassed`` instead of findings, the others go on."""
         if not (self.ner and self._model_steps):
-            return [self.classify(record, fields, ner) for record, fields, ner in items]
+            return [self._classify_within(record, fields, ner, budget) for record, fields, ner in items]
         threshold = self.threshold
         walked = [walk(record).fields if fields is None else fields for record, fields, _ in items]
         rules: dict[tuple[str, str], tuple[Found, ...]] = {}
         unread: list[str] = []
         reader = shared_reader()
-        for fields, (_, _, ner) in zip(walked, items, strict=True):
-            if not ner:
-                continue
-            for _, text, hint in fields:
-                if (text, hint) in rules or not is_running_text(text):
-                    continue
-                found = rules[text, hint] = self._rules_for(text, hint, threshold)
-                if needs_model(text, found) and not reader.cached(text):
-                    unread.append(text)
+        spent: list[float] = []  # each record's seconds so far
+        late: dict[int, DeadlinePassed] = {}
+        for index, (fields, (_, _, ner)) in enumerate(zip(walked, items, strict=True)):
+            started = time.perf_counter()
+            deadline = _deadline(budget, started)
+            try:
+                for _, text, hint in fields if ner else ():
+                    if (text, hint) in rules or not is_running_text(text):
+                        continue
+                    _check(deadline)
+                    found = rules[text, hint] = self._rules_for(text, hint, threshold, deadline)
+                    if needs_model(text, found) and not reader.cached(text):
+                        unread.append(text)
+            except DeadlinePassed as passed:
+                late[index] = passed
+            spent.append(time.perf_counter() - started)
         reader.prime(unread)
-        out: list[list[Finding]] = []
-        for fields, (record, _, ner) in zip(walked, items, strict=True):
+        out: list[list[Finding] | DeadlinePassed] = []
+        for index, (fields, (record, _, ner)) in enumerate(zip(walked, items, strict=True)):
+            if index in late:
+                out.append(late[index])
+                continue
+            deadline = _deadline(budget, time.perf_counter() - spent[index])
             findings: list[Finding] = []
-            for path, text, hint in fields:
-                known = rules.get((text, hint)) if ner else None
-                for start, end, score, entity in (
-                    self._find(text, hint, threshold, ner, known)
-                    if known is not None
-                    else self.find(text, hint, ner)
-                ):
-                    findings.append(Finding(path, entity, start, end, score))
+            try:
+                for path, text, hint in fields:
+                    _check(deadline)
+                    known = rules.get((text, hint)) if ner else None
+                    for start, end, score, entity in (
+                        self._find(text, hint, threshold, ner, known, deadline)
+                        if known is not None
+                        else self.find(text, hint, ner, deadline)
+                    ):
+                        findings.append(Finding(path, entity, start, end, score))
+            except DeadlinePassed as passed:
+                out.append(passed)
+                continue
             out.append(with_subjects(record, findings))
         return out
+
+
+def _deadline(budget: float | None, started: float | None = None) -> float | None:
+    """The ``perf_counter`` value ``budget`` seconds after ``started`` (now); None without a budget."""
+    if budget is None:
+        return None
+    return (time.perf_counter() if started is None else started) + budget

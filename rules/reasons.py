@@ -63,6 +63,12 @@ class Reason(StrEnum):
     """Quarantine: the gateway could not apply the policy to this record (a bug, an operator that
     failed); the detail names the exception class, never a value."""
 
+    INSPECTION_TIMEOUT = "inspection_timeout"
+    """Quarantine: finding the personal information in the record took longer than the inspection budget
+    (``CUSTOMS_INSPECTION_BUDGET_SECONDS``), so the gateway stopped and judged nothing; ``customs-detail``
+    gives the budget. One slow record costs only itself: the records after it go on. The record is
+    published unchanged."""
+
     PII_IN_KEY = "pii_in_key"
     """Quarantine: an object key (a JSON key, an Avro map key) holds personal information that a rule
     would mask, such as ``{"contacts": {"13800138000": …}}``. A key cannot be masked without changing the

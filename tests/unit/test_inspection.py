@@ -64,7 +64,7 @@ def test_undecodable_record_is_quarantined_with_detail(inspector: Inspector) -> 
 def test_a_crashing_classifier_becomes_policy_error(
     inspector: Inspector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(record: object, fields: object = None, ner: bool = True) -> list[object]:
+    def boom(record: object, *args: object, **kwargs: object) -> list[object]:
         raise RuntimeError(f"cannot classify {ID}")
 
     monkeypatch.setattr(inspector.classifier, "classify", boom)
