@@ -17,7 +17,7 @@ from datetime import date
 from customs.audit.subjects import subject_digests
 from detectors.classify import Classifier, DeadlinePassed
 from detectors.finding import Finding
-from detectors.walker import JsonValue
+from detectors.walker import JsonValue, walk
 from rules.decide import decide
 from rules.decision import Action, Decision, FlowContext
 from rules.desensitise import desensitise
@@ -184,6 +184,7 @@ class Inspector:
                 classify_seconds = time.perf_counter() - classify_started
             if isinstance(findings, DeadlinePassed):
                 raise findings
+            findings = policy.tuning.apply(findings, decoded.fields or walk(decoded.record).fields)
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)
             out = value

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from detectors.entities import ENTITY_CATEGORY, SENSITIVE_CATEGORIES, Category, category_of
+from detectors.entities import ENTITY_CATEGORY, SENSITIVE_CATEGORIES, Category
 from detectors.finding import Finding
 from detectors.walker import JsonValue, is_key_path
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
@@ -24,8 +24,12 @@ _CATEGORY_SETS: dict[str, frozenset[Category]] = {
 _MINOR = frozenset({Category.MINOR})
 
 
-def _categories(record: JsonValue, finding: Finding, context: FlowContext) -> frozenset[Category]:
-    categories = _CATEGORY_SETS[finding.entity]
+def _categories(
+    record: JsonValue, finding: Finding, context: FlowContext, policy: Policy
+) -> frozenset[Category]:
+    categories = _CATEGORY_SETS.get(finding.entity)
+    if categories is None:  # an entity the policy's tuning adds (an unknown one fails here)
+        categories = frozenset({policy.tuning.category_of(finding.entity)})
     if is_minor(record, finding, context.record_date):
         return categories | _MINOR
     return categories
@@ -156,11 +160,11 @@ def _decide(
     """The one decision procedure; with ``traces``, it also says there what happened to each finding
     (the per-record path passes None and builds no explanation)."""
     confident, uncertain, ignored = _by_confidence(findings, policy)
-    categorised = [(f, _categories(record, f, context)) for f in confident]
+    categorised = [(f, _categories(record, f, context, policy)) for f in confident]
     flow = policy.find_flow(context.source, context.destination, context.purpose)
     flow_id = flow.id if flow else None
     for f in ignored:
-        category = category_of(f.entity)  # an unknown entity fails here, explained or not
+        category = policy.tuning.category_of(f.entity)  # an unknown entity fails here, explained or not
         if traces is not None:
             traces.append(
                 FindingTrace(f, (category,), "below_threshold", None, None, "score below threshold")
@@ -213,7 +217,7 @@ def _decide(
             masks.append(MaskInstruction(finding, spec.name, tuple(sorted(spec.params.items()))))
             mask_rules.append(rule_id)
     for finding in uncertain:
-        categories = _categories(record, finding, context)
+        categories = _categories(record, finding, context, policy)
         if traces is None:
             rule = _first_rule(finding, categories, flow_id, policy.rules, use_min_score=False)
             why = ""

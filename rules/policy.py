@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from detectors.entities import ENTITIES, SENSITIVE_CATEGORIES, Category
 from rules.decision import Action
@@ -27,6 +27,7 @@ from rules.jurisdiction import (
     kind_mismatch,
 )
 from rules.operators import OPERATORS
+from rules.tuning import Tuning
 
 PRESETS = ("gba-default", "mask-all")
 
@@ -89,7 +90,7 @@ class OperatorSpec(_Model):
         operator = OPERATORS.get(self.name)
         if operator is None:
             raise ValueError(f"unknown operator {self.name!r}; known: {', '.join(sorted(OPERATORS))}")
-        operator.validate(self.params)
+        operator.check(self.params)
         return self
 
 
@@ -104,14 +105,6 @@ class Rule(_Model):
     # For this rule's low-confidence findings (between review_threshold and score_threshold):
     # quarantine holds the record for review, ignore lets it pass; unset: the policy's low_confidence_action.
     on_low_confidence: Literal["quarantine", "ignore"] | None = None
-
-    @field_validator("entities")
-    @classmethod
-    def _known_entities(cls, entities: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [e for e in entities if e not in ENTITIES]
-        if unknown:
-            raise ValueError(f"unknown entity {unknown[0]!r}; known: {', '.join(sorted(ENTITIES))}")
-        return entities
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
@@ -140,9 +133,17 @@ class Policy(_Model):
     organisations: dict[str, Organisation] = Field(default_factory=dict)
     flows: tuple[Flow, ...] = ()
     rules: tuple[Rule, ...] = ()
+    # Detection tuning: allow and deny lists, custom recognizers, context words (rules.tuning).
+    tuning: Tuning = Field(default_factory=Tuning)
 
     @model_validator(mode="after")
     def _references(self) -> Policy:
+        entities = ENTITIES | self.tuning.new_entities.keys()
+        for index, rule in enumerate(self.rules):
+            unknown = [e for e in rule.entities if e not in entities]
+            if unknown:
+                known = ", ".join(sorted(entities))
+                raise ValueError(f"rules.{index}.entities: unknown entity {unknown[0]!r}; known: {known}")
         if self.review_threshold is not None and self.review_threshold > self.score_threshold:
             raise ValueError("review_threshold: must not exceed score_threshold")
         for index, flow in enumerate(self.flows):
@@ -408,7 +409,7 @@ def parse_policy(text: bytes, source: str) -> Policy:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
-        if message.startswith(("flows.", "rules.", "review_threshold")) and ": " in message:
+        if message.startswith(("flows.", "rules.", "review_threshold", "tuning.")) and ": " in message:
             field, message = message.split(": ", 1)
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
         field_name = ".".join(str(p) for p in loc) or "(top level)"

@@ -35,9 +35,22 @@ class Operator:
     """
 
     name: ClassVar[str]
+    # The parameters this operator reads; any other name is refused (a misspelt ``keep_frist`` would
+    # otherwise be ignored silently and the default applied).
+    PARAMS: ClassVar[frozenset[str]] = frozenset()
 
     def validate(self, params: Params) -> None:
         """Raise ``ValueError`` naming the parameter when ``params`` are unusable."""
+
+    def check(self, params: Params) -> None:
+        """``validate``, after refusing any parameter name the operator does not know."""
+        unknown = sorted(set(params) - self.PARAMS)
+        if unknown:
+            known = ", ".join(sorted(self.PARAMS)) or "none"
+            raise ValueError(
+                f"operator {self.name!r} has no parameter {unknown[0]!r}; its parameters: {known}"
+            )
+        self.validate(params)
 
     def operate(self, value: str, entity: str, params: Params, key: bytes) -> str:
         """Return the desensitised form of ``value`` (an ``entity``); ``key`` is the pseudonym secret."""

@@ -44,6 +44,7 @@ def subject_of(record: JsonValue, path: str) -> str | None:
 
 class DateShift(Operator):
     name = "date_shift"
+    PARAMS = frozenset({"days", "subject"})
 
     def validate(self, params: Params) -> None:
         days = int_param(params, "days", 30)

@@ -42,6 +42,7 @@ def _city(address: str) -> str | None:
 
 class Generalise(Operator):
     name = "generalise"
+    PARAMS = frozenset({"to", "band"})
 
     def validate(self, params: Params) -> None:
         target = choice_param(params, "to", TARGETS)

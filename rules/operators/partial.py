@@ -7,6 +7,7 @@ from rules.operators.base import Operator, Params, int_param
 
 class PartialMask(Operator):
     name = "partial"
+    PARAMS = frozenset({"keep_first", "keep_last", "char"})
 
     def validate(self, params: Params) -> None:
         int_param(params, "keep_first", 0)

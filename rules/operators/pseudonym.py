@@ -10,6 +10,7 @@ from rules.operators.base import Operator, Params, int_param
 
 class KeyedPseudonym(Operator):
     name = "pseudonym"
+    PARAMS = frozenset({"length"})
 
     def validate(self, params: Params) -> None:
         length = int_param(params, "length", 16)
