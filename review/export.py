@@ -1,4 +1,5 @@
-"""The audit trail as files for a filing: CSV (one row per entry, formula-safe) or JSON (a list of them)."""
+"""The audit trail as files for a filing: CSV (one row per entry, formula-safe) or JSON (a list of them),
+times in ISO 8601 (UTC)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from collections.abc import Sequence
 
 from review.models import AuditEntry
+from review.trail import iso
 
 COLUMNS = ("seq", "at", "actor", "action", "record", "release", "reason", "detail")
 
@@ -23,7 +25,8 @@ def cell(text: str) -> str:
 
 def render(entries: Sequence[AuditEntry], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=1)
+        rows = [{**entry.to_json(), "at": iso(entry.at)} for entry in entries]
+        return json.dumps(rows, ensure_ascii=False, indent=1)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -31,7 +34,7 @@ def render(entries: Sequence[AuditEntry], fmt: str) -> str:
         writer.writerow(
             [
                 e.seq,
-                e.at,
+                iso(e.at),
                 cell(e.actor),
                 cell(e.action),
                 cell(e.held_id or ""),

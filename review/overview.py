@@ -103,7 +103,7 @@ def summarise(service: ReviewService, user: User, period: int = 14) -> Overview:
         cut = min(end, now)
         held = sum(1 for r in rows if begin <= r["held_at"] < end)
         waiting = sum(
-            1 for r in rows if r["held_at"] < cut and (r["status"] in still_open or r["status_at"] >= cut)
+            1 for r in rows if r["held_at"] < cut and (r["status"] in still_open or r["status_at"] > cut)
         )
         days.append(Day(start.date().isoformat(), held, waiting))
 

@@ -223,9 +223,10 @@ class Store:
         if selection.source:
             clauses.append("source = ?")
             params.append(selection.source)
-        if selection.record_ref:
-            clauses.append("record_ref = ?")
-            params.append(selection.record_ref)
+        if selection.record_ref:  # the business record id, or part of it, in any case
+            escaped = selection.record_ref.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            clauses.append("LOWER(record_ref) LIKE ? ESCAPE '!'")
+            params.append(f"%{escaped}%")
         if selection.age in AGES:
             clauses.append("held_at >= ?")
             params.append(self.clock() - AGES[selection.age])

@@ -93,8 +93,17 @@ def test_record_page_masks_until_an_audited_reveal(desk: Desk) -> None:
     assert 'data-entity="CN_RESIDENT_ID"' in page.text and RESIDENT_ID not in page.text
     assert client.post(f"/records/{held}/reveal", data={"csrf": "forged"}).status_code == 403
     revealed = client.post(f"/records/{held}/reveal", data={"csrf": _csrf(page.text)})
-    assert revealed.status_code == 200 and RESIDENT_ID in revealed.text
+    # Post-redirect-get: the reveal is audited once; its page is a GET that a reload does not repeat.
+    assert revealed.status_code == 303 and revealed.headers["location"] == f"/records/{held}?revealed=1"
+    for _ in range(2):
+        shown = client.get(revealed.headers["location"])
+        assert shown.status_code == 200 and RESIDENT_ID in shown.text
     assert [e.action for e in desk.review.store.history(held)] == ["reveal"]
+    assert RESIDENT_ID not in client.get(f"/records/{held}").text  # masked again
+    other = desk.login("alex")  # another session: the address alone reveals nothing
+    assert RESIDENT_ID not in other.get(f"/records/{held}?revealed=1").text
+    desk.clock.now += 601
+    assert RESIDENT_ID not in client.get(f"/records/{held}?revealed=1").text
     auditor = desk.login("aud")
     page = auditor.get(f"/records/{held}")
     assert "Reveal values" not in page.text
