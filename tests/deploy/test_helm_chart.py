@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deploy.k8s_schema import errors, spec_dir
+from tests.deploy.k8s_schema import KUBERNETES_VERSION, errors, spec_dir
 
 pytestmark = pytest.mark.deploy
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "deploy" / "helm" / "data-customs"
 CI_VALUES = CHART / "ci" / "sasl-values.yaml"
+KUBE = KUBERNETES_VERSION.lstrip("v")  # render for the version whose schema the objects are checked against
 
 
 def helm() -> str:
@@ -37,7 +38,7 @@ def render(*args: str) -> subprocess.CompletedProcess[str]:
         "HELM_CONFIG_HOME": str(REPO / "var" / "helm"),
     }
     return subprocess.run(
-        [helm(), "template", "customs", str(CHART), "--namespace", "customs", *args],
+        [helm(), "template", "customs", str(CHART), "--namespace", "customs", "--kube-version", KUBE, *args],
         capture_output=True,
         text=True,
         timeout=120,
