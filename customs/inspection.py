@@ -17,6 +17,7 @@ from datetime import date
 from customs.audit.subjects import subject_digests
 from detectors.classify import Classifier, DeadlinePassed
 from detectors.finding import Finding
+from detectors.hints import hinted
 from detectors.walker import JsonValue, walk
 from rules.decide import decide
 from rules.decision import Action, Decision, FlowContext
@@ -184,7 +185,8 @@ class Inspector:
                 classify_seconds = time.perf_counter() - classify_started
             if isinstance(findings, DeadlinePassed):
                 raise findings
-            findings = policy.tuning.apply(findings, decoded.fields or walk(decoded.record).fields)
+            fields = decoded.fields or walk(decoded.record).fields
+            findings = policy.tuning.apply(hinted(findings, fields, decoded.hints), fields)
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)
             out = value

@@ -22,6 +22,7 @@ import json
 import math
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +30,7 @@ from typing import Any, Literal
 import fastavro
 import yaml
 
+from detectors.hints import schema_hints
 from detectors.walker import Field, JsonValue, walk
 
 MAGIC = 0
@@ -74,6 +76,8 @@ class Decoded:
     schema_id: int | None = None
     # The record's string fields, walked while measuring its depth (None: not walked).
     fields: tuple[Field, ...] | None = field(default=None, compare=False, repr=False)
+    # The writer schema's tagged fields, ``{field path: entity}`` (``detectors.hints``).
+    hints: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 # An escape of a surrogate code point; a pair of them is one character, a lone one is not Unicode.
@@ -172,10 +176,12 @@ class SchemaStore:
         self._schemas: dict[int, Any] = {}
         self._ids: dict[str, int] = {}
         self.with_floats: set[int] = set()  # ids whose records may hold a float or double: NaN?
+        self.hints: dict[int, dict[str, str]] = {}  # tagged fields ("pii", "confluent:tags") by id
         named: dict[str, Any] = {}
         for schema_id, file_name in sorted(mapping.items()):
             text = (directory / file_name).read_text()
             self._schemas[int(schema_id)] = fastavro.parse_schema(json.loads(text), named_schemas=named)
+            self.hints[int(schema_id)] = schema_hints(json.loads(text))
             self._ids[Path(file_name).stem] = int(schema_id)
             if _FLOAT_TYPE.search(text):
                 self.with_floats.add(int(schema_id))
@@ -250,7 +256,7 @@ class Codec:
         if schema_id in self.schemas.with_floats and _has_non_finite(record):
             # Valid Avro, but not JSON: whatever shows or writes the record as JSON could not.
             raise DecodeError(f"non_standard_number: NaN or Infinity in a schema {schema_id} record")
-        return Decoded(record, "avro", schema_id)
+        return Decoded(record, "avro", schema_id, hints=self.schemas.hints.get(schema_id, {}))
 
     def encode(self, record: JsonValue, like: Decoded) -> bytes:
         """Encode ``record`` in the same format (and Avro schema: the writer's) as ``like``. A masked Avro
