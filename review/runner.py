@@ -16,6 +16,7 @@ from customs.settings import Settings
 from review.accounts import Accounts
 from review.analysis import Analyst
 from review.app import ReviewContext
+from review.audit_relay import AuditRelay, RelayError, relay_ids
 from review.db import Database
 from review.ingest import Ingest, Quarantined
 from review.ledger import Ledger
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("customs.review")
 
 RECOVERY_INTERVAL = 30.0
+RELAY_INTERVAL = 2.0  # seconds between publishing review actions to the audit topic
 RETENTION_INTERVAL = 600.0  # how often held records past their retention are purged (review.retention)
 
 
@@ -213,14 +215,38 @@ def background(review: Review, service: ReviewService, stop: threading.Event) ->
         confluent_security(settings),
     )
 
+    relay: AuditRelay | None = None
+    transactional_id, relay_group = relay_ids(settings.app_id)
+
+    def relay_actions() -> None:
+        """Publish the review actions' chained audit rows to the audit topic (review/audit_relay.py)."""
+        nonlocal relay
+        if relay is None:
+            relay = AuditRelay(
+                review.store,
+                settings.bootstrap_servers,
+                settings.output_topic_names["audit"],
+                transactional_id,
+                relay_group,
+                confluent_security(settings),
+            )
+        try:
+            relay.run_once()
+        except RelayError as exc:  # published on a later turn; nothing is lost or doubled
+            log.warning("review actions not yet on the audit topic: %s", type(exc).__name__)
+
     def loop() -> None:
         next_recovery = time.monotonic() + RECOVERY_INTERVAL
         next_purge = time.monotonic()
+        next_relay = time.monotonic()
         try:
             while not stop.is_set():
                 try:
                     consumer.poll_once(timeout=1.0)
                     audit.poll_once(timeout=0.2, batch=1000)
+                    if time.monotonic() >= next_relay:
+                        next_relay = time.monotonic() + RELAY_INTERVAL
+                        relay_actions()
                     if time.monotonic() >= next_recovery:
                         service.recover()
                         next_recovery = time.monotonic() + RECOVERY_INTERVAL
@@ -233,6 +259,8 @@ def background(review: Review, service: ReviewService, stop: threading.Event) ->
         finally:
             consumer.close()
             audit.close()
+            if relay is not None:
+                relay.close()
 
     thread = threading.Thread(target=loop, name="review-ingest", daemon=True)
     thread.start()

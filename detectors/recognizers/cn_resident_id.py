@@ -11,7 +11,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.cn import ric
 
-from detectors.leniency import resident_id_shape, shape_only_score
+from detectors.leniency import outside, resident_id_shape, shape_only_score
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
 # GB/T 2260 province-level prefixes, plus 81/82/83 for the residence permits of Hong Kong, Macau and
@@ -68,11 +68,10 @@ class CnResidentIdRecognizer(GbaRecognizer):
     def _shape_only(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """IDs of the 15-digit form, or of the 18-character form with a wrong check character, scored
         ``leniency.SHAPE_ONLY``, raised by a context word before them (or by an ID field name)."""
-        taken = [(r.start, r.end) for r in results]
         spans = []
-        for match in _SHAPES.finditer(text):
+        for match in outside([(r.start, r.end) for r in results], _SHAPES.finditer(text)):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken) or is_resident_id(match.group()):
+            if is_resident_id(match.group()):
                 continue
             if not resident_id_shape(match.group(), PROVINCES):
                 continue

@@ -9,7 +9,7 @@ from typing import ClassVar
 import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.leniency import phone_shape, shape_only_score
+from detectors.leniency import outside, phone_shape, shape_only_score
 from detectors.phone_parse import business_number, parse_number, valid_number
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
@@ -137,11 +137,10 @@ class PhoneNumberRecognizer(GbaRecognizer):
     def _shape_only(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """Numbers that ``phonenumbers`` refuses but that have a mobile's or HK/Macau number's shape, scored
         ``leniency.SHAPE_ONLY``, raised by a context word before them (or by a phone field name)."""
-        taken = [(r.start, r.end) for r in results]
         spans = []
-        for match in _SHAPES.finditer(text):
+        for match in outside([(r.start, r.end) for r in results], _SHAPES.finditer(text)):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken) or is_gba_number(match.group()):
+            if is_gba_number(match.group()):
                 continue
             if not phone_shape(number_and_regions(match.group())[0]):
                 continue

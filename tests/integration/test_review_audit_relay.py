@@ -89,3 +89,30 @@ def test_review_actions_reach_the_audit_topic_once(review: Review) -> None:
     report = verify(from_topic(review.settings), None)
     assert report.ok, report.first_break
     assert report.chains.get("review") == 5
+
+
+def test_the_review_service_publishes_its_actions(review: Review, tmp_path: Path) -> None:
+    """`customs review` runs the relay itself: an action recorded in its store reaches the audit topic."""
+    import subprocess
+    import sys
+
+    from load.ports import free_port
+    from tests.kafka_support import settings_env
+
+    settings = review.settings.model_copy(update={"review_port": free_port(), "review_metrics_port": 0})
+    review.store.audit("rita", "reveal", "h9", None, None, findings=1)
+    customs = Path(sys.executable).parent / "customs"
+    with (tmp_path / "review.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(customs), "review"], env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 90
+        events: list[dict[str, object]] = []
+        while time.monotonic() < deadline and not events:
+            time.sleep(2)
+            events = review_events(Review(settings, review.store))
+        assert [e["action"] for e in events] == ["reveal"], (tmp_path / "review.log").read_text()[-2000:]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
