@@ -49,7 +49,7 @@ def test_an_unvouched_record_warns_and_needs_a_second_approver(
     button.click()
     expect(page.locator(".flash")).to_contain_text("must approve")
     expect(page.locator("#status")).to_have_text("awaiting approval")
-    expect(page.get_by_role("button", name="Approve and release")).to_have_count(0)
+    expect(page.get_by_role("button", name="Approve and release", exact=True)).to_have_count(0)
     page.get_by_role("button", name="Log out").click()
 
     _login(page, service, "bo")
@@ -58,7 +58,7 @@ def test_an_unvouched_record_warns_and_needs_a_second_approver(
     expect(page.locator(".justification")).to_contain_text(WHY)
     expect(page.locator("section.request .warning")).to_contain_text("did not vouch")
     _shot(page, tmp_path, "four-eyes-approver")
-    page.get_by_role("button", name="Approve and release").click()
+    page.get_by_role("button", name="Approve and release", exact=True).click()
     expect(page.locator("#status")).to_have_text("released")
 
     topic = customs_settings.output_topic_names["allow"]

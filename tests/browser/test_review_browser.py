@@ -109,6 +109,8 @@ def _login(page: Page, base: str, name: str) -> None:
     page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()  # the first page after login
+    page.get_by_role("link", name="Queue", exact=True).click()
     expect(page.get_by_role("heading", name="Held records")).to_be_visible()
 
 
@@ -150,7 +152,7 @@ def test_request_and_approve_a_release_in_the_browser(
     page.get_by_role("button", name="Request release as is").click()
     expect(page.locator(".flash")).to_contain_text("must approve")
     expect(page.locator("#status")).to_have_text("awaiting approval")
-    expect(page.get_by_role("button", name="Approve and release")).to_have_count(0)
+    expect(page.get_by_role("button", name="Approve and release", exact=True)).to_have_count(0)
     page.get_by_role("button", name="Log out").click()
 
     _login(page, service, "bo")
@@ -158,7 +160,7 @@ def test_request_and_approve_a_release_in_the_browser(
     page.get_by_role("link", name="tcm-7").click()
     page.get_by_role("button", name="Reveal values (audited)").click()
     expect(page.locator("pre.json")).to_contain_text(RESIDENT_ID)
-    page.get_by_role("button", name="Approve and release").click()
+    page.get_by_role("button", name="Approve and release", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("Approved and released to allow")
     expect(page.locator("#status")).to_have_text("released")
     expect(page.locator("section.history")).to_contain_text("release approved")
