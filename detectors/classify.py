@@ -170,6 +170,8 @@ class Classifier:
         if not (ner and self._model_steps) or not needs_model(text, rules):
             return tuple(rules)
         found = list(rules)
+        if deadline is not None:  # the model reads the text now, stopping at the deadline; spans reuse it
+            shared_reader().words(text, partial(_check, deadline))
         for recognizer, entity, _, spans in self._model_steps:
             _check(deadline)
             for start, end, score in spans(text):

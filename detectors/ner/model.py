@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from detectors.ner import checksums
 # A text longer than this is tagged in pieces cut after sentence punctuation (or hard at the limit), so the
 # cost stays linear and pieces of equal length can share an encoder call.
 PIECE_CHARS = 160
+GROUP = 32  # pieces per encoder call at most: a long text is read in calls of bounded length
 _SENTENCE_ENDS = frozenset("。！？；!?;\n")
 _CHUNK = 1 << 20
 
@@ -193,18 +194,27 @@ class LacModel:
             words.append(Word(offset + start, offset + index, label, confidence))
         return words
 
-    def tag(self, text: str) -> tuple[Word, ...]:
-        """The words of ``text`` with their tags (offsets into ``text``)."""
-        return self.tag_many([text])[0]
+    def tag(self, text: str, check: Callable[[], None] | None = None) -> tuple[Word, ...]:
+        """The words of ``text`` with their tags (offsets into ``text``); ``check`` as in ``tag_many``."""
+        return self.tag_many([text], check)[0]
 
-    def tag_many(self, texts: Sequence[str]) -> list[tuple[Word, ...]]:
-        """``tag`` for each text; pieces of equal length share one encoder call."""
+    def tag_many(
+        self, texts: Sequence[str], check: Callable[[], None] | None = None
+    ) -> list[tuple[Word, ...]]:
+        """``tag`` for each text; pieces of equal length share one encoder call (at most ``GROUP``
+        pieces a call). ``check`` is called before each call: it may raise to stop reading (a record's
+        inspection budget), so that no single call runs long."""
         by_length: dict[int, list[tuple[int, int, str]]] = {}
         for number, text in enumerate(texts):
             for start, end in pieces(text):
                 by_length.setdefault(end - start, []).append((number, start, text[start:end]))
         found: list[list[Word]] = [[] for _ in texts]
-        for group in by_length.values():
+        groups = [
+            same[first : first + GROUP] for same in by_length.values() for first in range(0, len(same), GROUP)
+        ]
+        for group in groups:
+            if check is not None:
+                check()
             emissions = self._encode([piece for _, _, piece in group])
             paths = viterbi(emissions, self._transitions)
             sure = _chosen_probability(emissions, paths)

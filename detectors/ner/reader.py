@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from detectors.ner.model import LacModel, Word, shared_model
 from detectors.ner.spans import is_running_text
 
 CACHE_SIZE = 4096
+PRIME_MAX_CHARS = 4_000
 
 
 class Reader:
@@ -51,8 +52,9 @@ class Reader:
         with self._lock:
             return self._cache.get(text, ())
 
-    def words(self, text: str) -> tuple[Word, ...]:
-        """The model's words of ``text``; none where ``text`` is not running text."""
+    def words(self, text: str, check: Callable[[], None] | None = None) -> tuple[Word, ...]:
+        """The model's words of ``text``; none where ``text`` is not running text. ``check`` is called
+        between the model's encoder calls and may raise to stop reading (nothing is remembered then)."""
         if not is_running_text(text):
             return ()
         with self._lock:
@@ -60,14 +62,22 @@ class Reader:
             if found is not None:
                 self._cache.move_to_end(text)
                 return found
-        words = self.load().tag(text)
+        words = self.load().tag(text, check)
         self._remember(text, words)
         return words
 
     def prime(self, texts: Iterable[str]) -> int:
-        """Tag the running texts among ``texts`` not yet in the cache, together; how many were tagged."""
+        """Tag the running texts among ``texts`` not yet in the cache, together; how many were tagged.
+        Texts longer than ``PRIME_MAX_CHARS`` are left to ``words``, where their own record's inspection
+        budget can stop the reading."""
         with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache and is_running_text(t)))
+            todo = list(
+                dict.fromkeys(
+                    t
+                    for t in texts
+                    if t not in self._cache and len(t) <= PRIME_MAX_CHARS and is_running_text(t)
+                )
+            )
         todo = todo[: self.cache_size]
         if not todo:
             return 0

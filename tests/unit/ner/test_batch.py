@@ -58,3 +58,27 @@ def test_inspect_many_equals_inspect(records: list[object]) -> None:
     assert [(v.decision, v.value, v.headers, v.findings) for v in batch] == [
         (v.decision, v.value, v.headers, v.findings) for v in single
     ]
+
+
+def test_the_model_reading_is_charged_to_the_records_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from detectors.classify import DeadlinePassed
+
+    reader = shared_reader()
+    reader.forget()
+    seen: list[object] = []
+    words = reader.words
+
+    def reading(text: str, check: object = None) -> object:
+        seen.append(check)
+        if callable(check):
+            time.sleep(0.02)  # the model's time passes ...
+            check()  # ... and its check stops the reading once the deadline is behind
+        return words(text)
+
+    monkeypatch.setattr(reader, "words", reading)
+    text = "病例已交王芳跟进，下周再安排复诊，家属表示理解。" * 4  # longer than the cached values
+    with pytest.raises(DeadlinePassed):
+        Classifier().find(text, deadline=time.perf_counter() + 0.01)
+    assert seen and callable(seen[0])

@@ -125,3 +125,32 @@ def test_confidence_is_a_probability_and_the_same_in_a_batch(model: LacModel) ->
 def test_a_clear_name_is_read_with_high_confidence(model: LacModel) -> None:
     text = "记者王吉瑛报道，所长毛寿龙说这件事很重要。"
     assert all(w.confidence > 0.8 for w in model.tag(text) if w.tag == "PER")
+
+
+def test_a_long_text_is_read_in_bounded_calls_that_a_check_can_stop(
+    model: LacModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    encode = model._encode
+
+    def counting(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return encode(texts)
+
+    monkeypatch.setattr(model, "_encode", counting)
+    text = "患者陈志强今日复诊，住广州市天河区体育西路191号。" * 400  # ~10,000 characters
+
+    class Stop(Exception):
+        pass
+
+    checks = 0
+
+    def check() -> None:
+        nonlocal checks
+        checks += 1
+        if checks > 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        model.tag(text, check)
+    assert len(calls) == 2 and max(calls) <= 32  # stopped before the third call, none over GROUP pieces
