@@ -16,7 +16,7 @@ pytestmark = pytest.mark.container
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "deploy" / "container" / "build"
 CACHE = REPO / "var" / "container"
-TAG = "localhost/data-customs:test"
+TAG = "localhost/data-customs:latest"
 PHONE = "13812345678"  # synthetic
 
 
@@ -53,7 +53,7 @@ def container() -> Iterator[str]:
 
 def run(container: str, *command: str, user: str | None = None) -> subprocess.CompletedProcess[str]:
     extra = ["--user", user] if user else []
-    return buildah("run", "--isolation", "chroot", "--network", "none", *extra, container, "--", *command)
+    return buildah("run", "--isolation", "chroot", *extra, container, "--", *command)
 
 
 def test_customs_runs_in_the_image(container: str) -> None:
