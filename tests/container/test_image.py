@@ -5,6 +5,7 @@ user, no compiler and no Kafka jars inside."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,11 @@ pytestmark = pytest.mark.container
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "deploy" / "container" / "build"
-CACHE = REPO / "var" / "container"
+# Where deploy/container/build keeps its storage: the machine's cache, shared by every checkout.
+CACHE = Path(
+    os.environ.get("CUSTOMS_CONTAINER_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "data-customs" / "container"
+)
 TAG = "localhost/data-customs:latest"
 PHONE = "13812345678"  # synthetic
 

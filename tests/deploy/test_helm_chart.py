@@ -24,8 +24,9 @@ KUBE = KUBERNETES_VERSION.lstrip("v")  # render for the version whose schema the
 
 
 def helm() -> str:
-    """The helm binary bin/setup builds from the Go module proxy (var/tools/bin), or one on PATH."""
-    built = REPO / "var" / "tools" / "bin" / "helm"
+    """The helm bin/setup builds from the Go module proxy (~/.cache/data-customs/bin), or one on PATH."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    built = cache / "data-customs" / "bin" / "helm"
     found = str(built) if built.exists() else shutil.which("helm")
     assert found, "helm is missing: bin/setup builds it (go install helm.sh/helm/v3/cmd/helm)"
     return found
