@@ -65,8 +65,10 @@ def _check(deadline: float | None) -> None:
 
 
 def _outside_organisations(text: str, found: list[Found]) -> list[Found]:
-    """Drop names that lie inside an organisation the model found (周大福 in 周大福珠宝, 江大学 in 浙江大学)
-    where it read ``text``: the model's ``ORG`` words are context, never findings."""
+    """Drop names that lie inside a longer organisation the model found (江大学 in 浙江大学, 金杜 in
+    金杜律师事务所) where it read ``text``: the model's ``ORG`` words are context, never findings. An
+    organisation that is exactly the name is no evidence against it (the model reads some names after
+    联系 as organisations): the name stays."""
     if not any(entity == "PERSON" for _, _, _, entity in found):
         return found
     organisations = sorted(organisation_spans(shared_reader().cached(text)))
@@ -78,7 +80,10 @@ def _outside_organisations(text: str, found: list[Found]) -> list[Found]:
     return [
         f
         for f in found
-        if f[3] != "PERSON" or (index := bisect_right(starts, f[0]) - 1) < 0 or organisations[index][1] < f[1]
+        if f[3] != "PERSON"
+        or (index := bisect_right(starts, f[0]) - 1) < 0
+        or organisations[index][1] < f[1]
+        or organisations[index] == (f[0], f[1])
     ]
 
 
