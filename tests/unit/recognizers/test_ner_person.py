@@ -72,7 +72,7 @@ def test_a_name_scores_by_the_model_confidence(confidence: float, score: float) 
 
 
 def test_an_organisation_that_is_exactly_the_name_does_not_veto_it() -> None:
-    # The model reads this synthetic name after 联系 as an organisation; the rule's cue finds it, and it stays.
+    # The model reads this synthetic name after 联系 as an organisation; the rule finds it, and it stays.
     text = "注意休息，调畅情志，如有不适请联系金慧军，电话+86 136 5288 7761。"
     found = [(text[s:e], entity) for s, e, _, entity in Classifier().find(text, "notes")]
     assert ("金慧军", "PERSON") in found
