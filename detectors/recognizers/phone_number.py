@@ -174,6 +174,7 @@ def number_and_regions(text: str) -> tuple[str, tuple[str | None, ...]]:
 
 
 @lru_cache(maxsize=4096)  # ``phonenumbers`` parsing costs tens of microseconds; numbers repeat
+@lru_cache(maxsize=4096)
 def is_gba_number(text: str) -> bool:
     """``text`` is a valid mainland, Hong Kong or Macau number (with or without country code)."""
     compact, candidates = number_and_regions(text)
