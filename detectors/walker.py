@@ -186,8 +186,11 @@ def walk(value: JsonValue, limit: int | None = None) -> Walk:
     return Walk(tuple(fields), deepest)
 
 
-def text_at(value: JsonValue, path: str) -> str | None:
-    """The string at a dot-joined ``path`` (as ``walk_strings`` names it), or None."""
+_MISSING = object()
+
+
+def node_at(value: JsonValue, path: str) -> object:
+    """The node at a dot-joined ``path`` (as ``walk`` names it), or ``_MISSING``."""
     node = value
     for part in split_path(path) if path else []:
         if isinstance(node, dict) and part in node:
@@ -195,5 +198,19 @@ def text_at(value: JsonValue, path: str) -> str | None:
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return None
+            return _MISSING
+    return node
+
+
+def text_at(value: JsonValue, path: str) -> str | None:
+    """The string at a dot-joined ``path`` (as ``walk_strings`` names it), or None."""
+    node = node_at(value, path)
     return node if isinstance(node, str) else None
+
+
+def inspected_text_at(value: JsonValue, path: str) -> str | None:
+    """What was inspected at ``path``: the string there, or the decimal text of the number there, or None."""
+    node = node_at(value, path)
+    if isinstance(node, str):
+        return node
+    return None if node is _MISSING else number_text(node)

@@ -15,7 +15,7 @@ from datetime import date
 from detectors.finding import Finding
 from detectors.normalise import view
 from detectors.recognizers.date_of_birth import birth_date_in
-from detectors.walker import JsonValue, number_text, split_path
+from detectors.walker import JsonValue, inspected_text_at
 
 MINOR_AGE = 14
 
@@ -39,24 +39,11 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _found_text(record: JsonValue, path: str) -> str | None:
-    """The string at ``path``, or the decimal text of the number there (what was inspected), or None."""
-    node = record
-    for part in split_path(path) if path else []:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node if isinstance(node, str) else number_text(node)
-
-
 def is_minor(record: JsonValue, finding: Finding, on: date) -> bool:
     """True when ``finding`` is a resident ID or a birth date of someone under 14 on ``on``."""
     if finding.entity not in ("CN_RESIDENT_ID", "DATE_OF_BIRTH"):
         return False
-    text = _found_text(record, finding.path)
+    text = inspected_text_at(record, finding.path)
     if text is None:
         return False
     found = text[finding.start : finding.end]
