@@ -19,9 +19,9 @@ from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
 
+from customs import headers as h
 from customs.settings import REPO_ROOT, Settings
 from load.feed import NotDelivered, publish
-from streams import headers as h
 from streams.kafka_security import confluent_security
 from streams.peek import display_codec, readable
 from streams.topics import create_topics

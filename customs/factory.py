@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from customs.codec import Codec, SchemaStore
 from customs.inspection import Inspector
 from customs.settings import Settings
 from detectors.classify import DEFAULT_THRESHOLD, Classifier
 from rules.holder import PolicyHolder
 from rules.policy import Policy, load_policy
 from rules.shadow import ShadowTally
-from streams.codec import Codec, SchemaStore
 
 
 def build_codec(settings: Settings) -> Codec:

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from customs import headers as h
 from customs.audit.subjects import subject_digests
+from customs.codec import Codec, Decoded, DecodeError, EncodeError, compact_json
 from detectors.classify import Classifier, DeadlinePassed
 from detectors.finding import Finding
 from detectors.hints import hinted
@@ -24,8 +26,6 @@ from rules.decision import Action, Decision, FlowContext
 from rules.desensitise import desensitise
 from rules.policy import Policy
 from rules.reasons import Reason
-from streams import headers as h
-from streams.codec import Codec, Decoded, DecodeError, EncodeError, compact_json
 
 log = logging.getLogger("customs.inspection")
 

@@ -20,6 +20,8 @@ from typing import IO
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from customs import headers as h
+from customs.codec import MAGIC, DecodeError
 from customs.factory import build_codec, build_inspector
 from customs.inspection import Origin, flow_context
 from customs.settings import Settings
@@ -27,8 +29,6 @@ from detectors.classify import Classifier, DeadlinePassed
 from rules.decision import Action, Decision
 from rules.policy import Policy
 from rules.reasons import Reason
-from streams import headers as h
-from streams.codec import MAGIC, DecodeError
 
 CHUNK = 3 * 65_536  # bytes of an oversize line read at a time (a multiple of 3: base64 chunks concatenate)
 AVRO_IN_JSON_LINES = "not JSON: an Avro-framed value (magic byte 0) in a JSON Lines file"

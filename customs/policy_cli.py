@@ -50,8 +50,8 @@ def _load(file_or_preset: str) -> Policy:
 
 
 def _context(source: str | None, destination: str | None, purpose: str | None, on: str | None) -> FlowContext:
+    from customs import headers as h
     from customs.inspection import flow_context
-    from streams import headers as h
 
     try:
         record_date = date.fromisoformat(on) if on else datetime.now(UTC).date()
@@ -182,11 +182,11 @@ def diff_sample(
     path: Path, settings: Settings, old: Policy, new: Policy, context: FlowContext
 ) -> DiffSummary:
     """Classify each line once, decide it under both policies, count the differences (``rules.shadow``)."""
+    from customs.codec import DecodeError
     from customs.factory import build_codec, classifier_threshold
     from detectors.classify import Classifier
     from rules.decide import decide
     from rules.shadow import compare
-    from streams.codec import DecodeError
 
     codec = build_codec(settings)
     classifier = Classifier(threshold=classifier_threshold(settings, old, new))

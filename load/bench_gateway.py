@@ -43,12 +43,12 @@ from pathlib import Path
 from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Producer
 from confluent_kafka.admin import AdminClient
 
+from customs.codec import SchemaStore
 from customs.settings import REPO_ROOT, Settings
 from load.cpu import CpuMeter, per_record_ms
 from load.feed import encoded, flow_headers
 from load.generator import generate
 from load.ports import free_port_run
-from streams.codec import SchemaStore
 from streams.kafka_security import confluent_security
 from streams.topics import create_topics
 
@@ -341,8 +341,8 @@ def latency_run(bootstrap: str, batch: list[Record], partitions: int, rate: floa
 
 def presidio_run(batch: list[Record], settings: Settings) -> Result:
     """Presidio out of the box classifying every string field of the same records, in this process."""
+    from customs.codec import Codec, DecodeError
     from load.bench_detect import bench_presidio, presidio_engine
-    from streams.codec import Codec, DecodeError
 
     codec = Codec(SchemaStore(settings.schemas_dir), settings.max_record_bytes, settings.max_depth)
     decoded = []

@@ -18,6 +18,8 @@ import statistics
 from collections.abc import Sequence
 from datetime import date
 
+from customs import headers as h
+from customs.codec import SchemaStore
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, audit_bytes, flow_context
 from customs.settings import Settings
@@ -25,8 +27,6 @@ from load.bench_detect import time_passes
 from load.feed import as_avro, encoded, flow_headers
 from load.generator import generate
 from rules.decision import FlowContext
-from streams import headers as h
-from streams.codec import SchemaStore
 
 WARM_UP_RECORDS = 50
 RECORD_DATE = date(2026, 6, 1)  # a fixed record date: the contract checks give the same result every run

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from customs.codec import Codec, SchemaStore, compact_json
 from customs.inspection import Inspector, Origin
 from customs.settings import Settings
 from detectors.classify import Classifier
@@ -29,7 +30,6 @@ from load.corpus import LabelledRecord, labelled_corpus
 from load.labelled import read_labelled
 from rules.decision import FlowContext
 from rules.policy import load_policy
-from streams.codec import Codec, SchemaStore, compact_json
 
 FLOW = FlowContext("dg-factory", "hk-trading", "supply_chain", date(2026, 1, 5))  # mask-all needs no flow
 

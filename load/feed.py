@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 
 from confluent_kafka import Producer
 
+from customs import headers as h
+from customs.codec import SchemaStore, encode_avro
 from customs.settings import Settings
 from load.generator import SampleRecord, generate
-from streams import headers as h
-from streams.codec import SchemaStore, encode_avro
 from streams.kafka_security import confluent_security
 from streams.reach import client_config, unreachable_message
 

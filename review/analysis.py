@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from customs.codec import Codec, Decoded, DecodeError
 from detectors.classify import Classifier
 from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules.minor import is_minor_id
-from streams.codec import Codec, Decoded, DecodeError
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,11 @@ import json
 import logging
 from dataclasses import dataclass
 
+from customs import headers as h
 from review.analysis import Analysis, Analyst, record_date
 from review.retention import analysis_subjects, record_subjects
 from review.store import NewHeld, Store
 from review.vault import Vault
-from streams import headers as h
 
 log = logging.getLogger("customs.review.ingest")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from customs import headers as h
 from review.analysis import Analysis, Analyst, record_date
 from review.errors import Invalid
 from review.ingest import unseal_headers
@@ -21,7 +22,6 @@ from review.vault import Vault
 from rules.decision import MaskInstruction
 from rules.desensitise import desensitise
 from rules.operators import OPERATORS
-from streams import headers as h
 
 DEFAULT_OPERATOR = "type_tag"
 

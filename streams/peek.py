@@ -7,9 +7,9 @@ import uuid
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
+from customs.codec import Codec, DecodeError, SchemaStore
+from customs.headers import as_text
 from customs.settings import Settings
-from streams.codec import Codec, DecodeError, SchemaStore
-from streams.headers import as_text
 from streams.kafka_security import confluent_security
 from streams.reach import KafkaUnreachable, check_reachable, client_config
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from customs import headers as h
 from customs.audit.chain import Chainer
 from customs.inspection import Origin, Verdict, audit_bytes, flow_context
 from rules.decision import FlowContext
-from streams import headers as h
 
 Headers = list[tuple[str, bytes]]
 

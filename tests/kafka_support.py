@@ -15,9 +15,9 @@ from pathlib import Path
 
 from confluent_kafka import Consumer, Message, TopicPartition
 
+from customs import headers as h
 from customs.settings import Settings
 from load.feed import publish
-from streams import headers as h
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA = REPO / "deploy" / "kafka" / "kafka"

@@ -9,9 +9,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from customs.codec import Codec, Decoded, DecodeError, compact_json
 from customs.factory import build_codec
 from customs.settings import Settings
-from streams.codec import Codec, Decoded, DecodeError, compact_json
 from tests.fuzz.strategies import FUZZ, Document, json_documents, records
 
 CODEC: Codec = build_codec(Settings(pseudonym_key="fuzz-only-key"))  # type: ignore[arg-type]

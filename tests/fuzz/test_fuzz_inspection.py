@@ -10,11 +10,11 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from customs import headers as h
 from customs.inspection import Inspector, Origin, Verdict, flow_context
 from detectors.walker import JsonValue, walk
 from rules.decision import Action
 from rules.reasons import Reason
-from streams import headers as h
 from tests.fuzz.strategies import FUZZ, json_documents, records
 
 FLOW = flow_context({}, date(2026, 5, 1))

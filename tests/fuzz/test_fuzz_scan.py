@@ -17,10 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from customs.cli import app
+from customs.codec import SchemaStore, encode_avro
 from customs.settings import REPO_ROOT
 from load import identities as ids
 from load.generator import generate
-from streams.codec import SchemaStore, encode_avro
 
 runner = CliRunner()
 RNG = random.Random(12)

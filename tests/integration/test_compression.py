@@ -19,11 +19,11 @@ from confluent_kafka import Producer
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from customs import headers as h
 from customs.settings import Settings
 from load.feed import flow_headers, samples
 from review.kafka import QuarantineConsumer
 from review.runner import build_review, quarantined, review_group
-from streams import headers as h
 from streams.topics import create_topics
 
 from .conftest import (

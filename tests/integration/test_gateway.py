@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Message
 
+from customs import headers as h
 from customs.factory import build_codec
 from customs.settings import Settings
 from detectors.classify import Classifier
 from load.feed import publish
 from load.generator import SampleRecord
-from streams import headers as h
 from streams.topics import create_topics
 
 from .conftest import (

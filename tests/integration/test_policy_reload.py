@@ -13,10 +13,10 @@ import pytest
 from confluent_kafka import Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
+from customs import headers as h
 from customs.settings import Settings
 from load.feed import publish
 from rules.policy import load_policy, parse_policy
-from streams import headers as h
 from streams.topics import create_topics
 
 from .conftest import WorkerProcess, end_offsets, read_committed

@@ -13,6 +13,7 @@ from confluent_kafka import Message, Producer
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from customs import headers as h
 from customs.settings import Settings
 from review.errors import ReviewError
 from review.kafka import KafkaPublisher, QuarantineConsumer
@@ -20,7 +21,6 @@ from review.models import QueueFilter, ReleaseMode, ReleaseState, Status, User
 from review.publisher import APPROVED_BY, RELEASE_ID, RELEASED_BY, Outbound
 from review.roles import Role
 from review.runner import Review, build_review, quarantined, review_group, transactional_id
-from streams import headers as h
 from streams.topics import create_topics
 
 from .conftest import read_committed

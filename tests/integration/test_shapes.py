@@ -8,8 +8,8 @@ import json
 import pytest
 from confluent_kafka import Message, Producer
 
+from customs import headers as h
 from customs.settings import Settings
-from streams import headers as h
 from streams.topics import create_topics
 
 from .conftest import WorkerProcess, read_committed

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Message, Producer
 
+from customs import headers as h
 from customs.settings import Settings
 from load.feed import flow_headers
 from load.generator import generate
-from streams import headers as h
 from streams.topics import create_topics
 from tests.kafka_support import (
     WorkerProcess,

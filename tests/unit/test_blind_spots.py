@@ -13,13 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from customs.cli import app
+from customs.codec import Codec, SchemaStore, encode_avro
 from customs.inspection import Inspector, Origin
 from detectors.classify import Classifier
 from detectors.finding import Finding
 from detectors.walker import JsonValue
 from rules import FlowContext, decide, load_policy
 from rules.decision import Action
-from streams.codec import Codec, SchemaStore, encode_avro
 
 pytestmark = pytest.mark.unit
 

@@ -110,7 +110,7 @@ def test_console_script_is_installed_and_documents_itself() -> None:
 
 def _hostile_lines() -> list[bytes]:
     """Lines that once stopped ``scan``/``detect`` or slipped past them; each must end as a decode error."""
-    from streams.codec import encode_avro
+    from customs.codec import encode_avro
     from tests.unit.test_codec import BANK, SCHEMAS
 
     schema_id = SCHEMAS.id_of("bank_credit")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from customs.codec import Codec, DecodeError, SchemaStore, compact_json, encode_avro
 from customs.settings import REPO_ROOT, Settings
-from streams.codec import Codec, DecodeError, SchemaStore, compact_json, encode_avro
 from streams.peek import display_codec, readable
 
 SCHEMAS = SchemaStore(REPO_ROOT / "schemas")
@@ -155,7 +155,7 @@ def test_any_failure_while_decoding_is_a_decode_error(codec: Codec, monkeypatch:
     def broken(*args: object) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr("streams.codec.walk", broken)
+    monkeypatch.setattr("customs.codec.walk", broken)
     with pytest.raises(DecodeError) as caught:
         codec.decode(b'{"a": 1}')
     assert caught.value.detail == "undecodable: ValueError"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from customs.codec import Codec, SchemaStore, encode_avro
 from detectors.classify import Classifier
 from detectors.hints import HINT_SCORE, hinted, schema_hints
-from streams.codec import Codec, SchemaStore, encode_avro
 
 SCHEMA = {
     "type": "record",

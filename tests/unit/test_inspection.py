@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
+from customs import headers as h
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, audit_bytes, flow_context
 from customs.settings import Settings
 from load.generator import generate
 from rules.policy import load_policy
-from streams import headers as h
 
 ID = "11010519491231002X"
 PHONE = "13812345678"

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 import detectors.classify as classify_module
+from customs import headers as h
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, flow_context
 from customs.offline import run_detect
 from customs.settings import Settings
 from detectors.classify import Classifier, DeadlinePassed
 from rules.policy import load_policy
-from streams import headers as h
 
 PHONE = "13812345678"
 RESEARCH = {h.SOURCE: "gz-tcm-hospital", h.DESTINATION: "hku-tcm-lab", h.PURPOSE: "clinical_research"}

@@ -18,6 +18,7 @@ import yaml
 from faust.types import TP
 from prometheus_client import CollectorRegistry, generate_latest
 
+from customs.codec import SchemaStore
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, flow_context
 from customs.settings import Settings
@@ -26,7 +27,6 @@ from load.feed import encoded, flow_headers
 from load.generator import generate
 from rules.decision import Action, Decision
 from rules.policy import load_policy
-from streams.codec import SchemaStore
 from streams.metrics import (
     UNKNOWN_FLOW,
     GatewayMetrics,

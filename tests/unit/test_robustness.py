@@ -6,12 +6,12 @@ from collections import Counter
 from datetime import date
 
 from customs.factory import build_inspector
+from customs.headers import as_text
 from customs.inspection import Origin, flow_context
 from customs.settings import Settings
 from load.feed import flow_headers
 from load.generator import generate
 from rules.policy import load_policy
-from streams.headers import as_text
 
 
 def test_no_internal_errors_over_many_generated_records() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from customs.codec import Codec, SchemaStore, compact_json
 from customs.inspection import Inspector, Origin
 from customs.settings import Settings
 from detectors.classify import Classifier
@@ -20,7 +21,6 @@ from load.corpus import LabelledRecord, labelled_corpus
 from load.labelled import read_labelled
 from rules.decision import Action, FlowContext
 from rules.policy import load_policy
-from streams.codec import Codec, SchemaStore, compact_json
 
 pytestmark = pytest.mark.unit
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from customs.codec import Codec, SchemaStore, compact_json
 from customs.inspection import Inspector, Origin
 from customs.settings import Settings
 from detectors.classify import Classifier
@@ -14,7 +15,6 @@ from detectors.ner.reader import shared_reader
 from load.corpus import labelled_corpus
 from rules.decision import FlowContext
 from rules.policy import load_policy
-from streams.codec import Codec, SchemaStore, compact_json
 
 pytestmark = pytest.mark.unit
 

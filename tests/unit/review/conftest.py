@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
+from customs import headers as h
 from customs.factory import build_inspector
 from customs.settings import Settings
 from review.accounts import Accounts
@@ -24,7 +25,6 @@ from review.roles import Role
 from review.runner import Review, build_review
 from review.service import ReviewService
 from rules.policy import load_policy
-from streams import headers as h
 from tests.postgres_support import PostgresServer, PostgresUnavailable, start_postgres
 
 from .fakes import FakePublisher

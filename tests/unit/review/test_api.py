@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from customs import headers as h
 from review.publisher import APPROVED_BY, RELEASE_ID, RELEASED_BY
-from streams import headers as h
 
 from .conftest import EMAIL, PHONE, RESIDENT_ID, T0, Desk
 

@@ -10,12 +10,12 @@ import re
 
 from fastapi.testclient import TestClient
 
+from customs.codec import Decoded
 from detectors.finding import Finding
 from review.analysis import Analysis
 from review.app import SESSION_COOKIE, create_app
 from review.export import cell
 from review.view import MASK_CHAR, record_lines
-from streams.codec import Decoded
 
 from .conftest import EMAIL, PASSWORD, PHONE, RESIDENT_ID, Desk
 

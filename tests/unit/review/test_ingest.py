@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from customs import headers as h
 from review.ingest import Quarantined
-from streams import headers as h
 
 from .conftest import Desk
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 from typer.testing import CliRunner
 
+from customs import headers as h
 from customs.audit.chain import Chainer, Head
 from customs.cli import app
 from customs.factory import build_inspector
@@ -21,7 +22,6 @@ from review.ledger import Ledger, entry
 from review.models import ReleaseMode
 from review.report import build, render
 from rules.policy import load_policy
-from streams import headers as h
 from streams.routing import chain_name, inbound
 
 from .conftest import EMAIL, PHONE, RESIDENT_ID, T0, Desk

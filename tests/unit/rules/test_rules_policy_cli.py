@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from customs import headers as h
 from customs.cli import app
 from customs.factory import build_inspector
 from customs.inspection import Origin, flow_context
@@ -17,7 +18,6 @@ from customs.policy_cli import explain_record, policy_schema
 from customs.settings import REPO_ROOT, Settings
 from rules.operators.tokenise import tokenise
 from rules.policy import load_policy
-from streams import headers as h
 
 runner = CliRunner()
 KEY = "unit-test-key"

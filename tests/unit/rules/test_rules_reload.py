@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from customs import headers as h
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, flow_context
 from customs.settings import Settings
 from rules.holder import PolicyHolder
 from rules.policy import load_policy
-from streams import headers as h
 from streams.policy_watch import PolicyFileWatcher, PolicyReloader, PolicyWatch
 
 MASK_ALL = "name: v1\nrequire_flow: false\ndefault_action: mask\n"

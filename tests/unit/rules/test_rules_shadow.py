@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from datetime import date
 
+from customs import headers as h
 from customs.factory import build_inspector
 from customs.inspection import Origin, flow_context
 from customs.settings import Settings
@@ -14,7 +15,6 @@ from rules.decision import Action, Decision
 from rules.policy import load_policy
 from rules.reasons import Reason
 from rules.shadow import Difference, ShadowTally, compare
-from streams import headers as h
 
 V = "sha256:0"
 
