@@ -171,7 +171,7 @@ def test_scan_streams_an_oversize_line_without_holding_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A line over the size limit is read and copied in bounded chunks, never whole; none of it is lost."""
-    import customs.offline as offline
+    import customs.cli.offline as offline
 
     monkeypatch.setenv("CUSTOMS_MAX_RECORD_BYTES", "64")
     monkeypatch.setattr(offline, "CHUNK", 30)
@@ -197,7 +197,7 @@ def test_an_oversize_line_is_written_as_it_is_read() -> None:
     """Each chunk of an oversize line is in the output before the next one is read: none is held."""
     import io
 
-    from customs.offline import Line, _write_oversize
+    from customs.cli.offline import Line, _write_oversize
 
     out = io.StringIO()
     seen: list[int] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from customs.demo import WINDOW_SECONDS, Tally
+from customs.cli.demo import WINDOW_SECONDS, Tally
 from customs.settings import Settings
 
 pytestmark = pytest.mark.unit

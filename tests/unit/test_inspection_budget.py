@@ -15,9 +15,9 @@ import pytest
 
 import detectors.classify as classify_module
 from customs import headers as h
+from customs.cli.offline import run_detect
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, flow_context
-from customs.offline import run_detect
 from customs.settings import Settings
 from detectors.classify import Classifier, DeadlinePassed
 from rules.policy import load_policy

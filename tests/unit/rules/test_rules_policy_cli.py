@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from customs import headers as h
 from customs.cli import app
+from customs.cli.offline import run_scan
+from customs.cli.policy import explain_record, policy_schema
 from customs.factory import build_inspector
 from customs.inspection import Origin, flow_context
-from customs.offline import run_scan
-from customs.policy_cli import explain_record, policy_schema
 from customs.settings import REPO_ROOT, Settings
 from rules.operators.tokenise import tokenise
 from rules.policy import load_policy

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from customs.audit_cli import audit_app, subject_app
+from customs.cli.audit import audit_app, subject_app
+from customs.cli.policy import policy_app
+from customs.cli.report import report_app
 from customs.logs import configure as configure_logging
-from customs.policy_cli import policy_app
-from customs.report_cli import report_app
 from customs.settings import Settings
 
 app = typer.Typer(
@@ -93,7 +93,7 @@ def detect(
     file: Annotated[Path, typer.Argument(help="JSON Lines file: one JSON object per line", exists=True)],
 ) -> None:
     """Print the personal information found in each record, one JSON line per input line, in order."""
-    from customs.offline import run_detect
+    from customs.cli.offline import run_detect
 
     settings = _settings()
     configure_logging("warning")
@@ -113,7 +113,7 @@ def scan(
     ] = None,
 ) -> None:
     """Dry run: route a file of records exactly as the stream would, into files."""
-    from customs.offline import run_scan
+    from customs.cli.offline import run_scan
     from rules.policy import PolicyError, load_policy
 
     settings = _settings()
@@ -228,7 +228,7 @@ def demo(
     duration: Annotated[float, typer.Option(help="Stop after this many seconds; 0 runs until Ctrl-C")] = 0.0,
 ) -> None:
     """The main job: topics, a worker, a synthetic feed and a live count per decision (needs a broker)."""
-    from customs.demo import run_demo
+    from customs.cli.demo import run_demo
 
     run_demo(_settings(), rate, duration)
 
