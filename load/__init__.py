@@ -1,5 +1,2 @@
-"""Synthetic GBA record generator, load driver and benchmarks."""
-
-from load.generator import FLOWS, KINDS, UNKNOWN_FLOW, Flow, SampleRecord, generate
-
-__all__ = ["FLOWS", "KINDS", "UNKNOWN_FLOW", "Flow", "SampleRecord", "generate"]
+"""Benchmarks (bench_detect, bench_inspect, bench_gateway), the real-text measurement (realtext), their
+results and the challenge sets. The synthetic records they drive live in customs/samples/."""

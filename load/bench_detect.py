@@ -3,11 +3,12 @@
     python -m load.bench_detect --records 3000 [--runs 5] [--seed 0]
 
 Both run single-process over every string field of the same records of
-:func:`load.corpus.labelled_corpus` (clinical, banking, insurance, free text and clean records in Simplified,
-Traditional and English). For each we print the median records/s of ``--runs`` timed passes (after one
-warm-up pass over a few records), then the ratio, then where our time goes: each of our recognizers'
-``analyze`` timed on its own over every string of the corpus, and what is left for the analyzer's own
-work (NLP artifacts, context enhancement, de-duplication) and our classifier (walk, hints, overlaps).
+:func:`customs.samples.corpus.labelled_corpus` (clinical, banking, insurance, free text and clean records in
+Simplified, Traditional and English). For each we print the median records/s of ``--runs`` timed passes
+(after one warm-up pass over a few records), then the ratio, then where our time goes: each of our
+recognizers' ``analyze`` timed on its own over every string of the corpus, and what is left for the
+analyzer's own work (NLP artifacts, context enhancement, de-duplication) and our classifier (walk, hints,
+overlaps).
 
 Presidio out of the box is ``AnalyzerEngine()`` with its default recognizers. Its default NLP engine needs
 spaCy's ``en_core_web_lg``, which cannot be downloaded here, so the script uses the first spaCy English
@@ -28,12 +29,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
+from customs.samples.corpus import labelled_corpus
 from detectors.classify import Classifier
 from detectors.ner.model import shared_model
 from detectors.ner.reader import shared_reader
 from detectors.ner.spans import is_running_text
 from detectors.walker import walk_strings
-from load.corpus import labelled_corpus
 
 SPACY_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_trf")
 WARM_UP_RECORDS = 50

@@ -44,10 +44,10 @@ from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Produc
 from confluent_kafka.admin import AdminClient
 
 from customs.codec import SchemaStore
+from customs.samples.feed import encoded, flow_headers
+from customs.samples.generator import generate
 from customs.settings import REPO_ROOT, Settings
 from load.cpu import CpuMeter, per_record_ms
-from load.feed import encoded, flow_headers
-from load.generator import generate
 from load.ports import free_port_run
 from streams.kafka_security import confluent_security
 from streams.topics import create_topics

@@ -2,9 +2,9 @@
 
     python -m load.bench_inspect [--records 5000] [--runs 5] [--seed 2026] [--avro-share 0.5]
 
-The records are :func:`load.generator.generate`'s mixed synthetic GBA records (malformed ones included),
-encoded as the gateway receives them (half of the bank records as Avro, like ``load.bench_gateway``)
-with their flow headers. The inspector is the one the worker builds
+The records are :func:`customs.samples.generator.generate`'s mixed synthetic GBA records (malformed ones
+included), encoded as the gateway receives them (half of the bank records as Avro, like
+``load.bench_gateway``) with their flow headers. The inspector is the one the worker builds
 (``build_inspector(Settings(pseudonym_key="benchmark-key"))``, default policy). After one warm-up pass
 over a few records, every timed pass inspects all records; the audit line also serialises each verdict's
 audit event as the worker does. Prints the median records/s of ``--runs`` passes and every pass; times
@@ -22,10 +22,10 @@ from customs import headers as h
 from customs.codec import SchemaStore
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, audit_bytes, flow_context
+from customs.samples.feed import as_avro, encoded, flow_headers
+from customs.samples.generator import generate
 from customs.settings import Settings
 from load.bench_detect import time_passes
-from load.feed import as_avro, encoded, flow_headers
-from load.generator import generate
 from rules.decision import FlowContext
 
 WARM_UP_RECORDS = 50

@@ -2,13 +2,13 @@
 
     python -m load.clean_fields [--count 3000] [--seed 0] [--labels FILE] [--no-ner]
 
-The records are :func:`load.corpus.labelled_corpus`'s mixed labelled records (visits, claims, bank files,
-free text, orders, herb batches, formularies, catalogues), or with ``--labels`` those of a labelled file
-(``load.labelled``). Each is inspected as ``customs scan --policy mask-all`` would (the ``mask-all`` preset:
-every finding masked with its type tag). A *clean field* is a string field with no labelled span in it; it
-is *altered* when the value that leaves differs from the one that came in. Health data needs a subject
-(``detectors.subject``): the herb lists of batches and formularies are no finding, so a mask-all scan leaves
-them as they are. Prints the figure, overall and by record kind.
+The records are :func:`customs.samples.corpus.labelled_corpus`'s mixed labelled records (visits, claims, bank
+files, free text, orders, herb batches, formularies, catalogues), or with ``--labels`` those of a labelled
+file (``customs.samples.labelled``). Each is inspected as ``customs scan --policy mask-all`` would (the
+``mask-all`` preset: every finding masked with its type tag). A *clean field* is a string field with no
+labelled span in it; it is *altered* when the value that leaves differs from the one that came in. Health
+data needs a subject (``detectors.subject``): the herb lists of batches and formularies are no finding, so a
+mask-all scan leaves them as they are. Prints the figure, overall and by record kind.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import Path
 
 from customs.codec import Codec, SchemaStore, compact_json
 from customs.inspection import Inspector, Origin
+from customs.samples.corpus import LabelledRecord, labelled_corpus
+from customs.samples.labelled import read_labelled
 from customs.settings import Settings
 from detectors.classify import Classifier
 from detectors.walker import walk
-from load.corpus import LabelledRecord, labelled_corpus
-from load.labelled import read_labelled
 from rules.decision import FlowContext
 from rules.policy import load_policy
 

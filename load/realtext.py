@@ -23,11 +23,12 @@ the original ``train.json``/``dev.json`` pretty-printed. MSRA has no official de
 reader here refuses a file whose name contains "test", and ``--split`` takes only train or dev.
 
 Each sentence becomes one record ``{"text": sentence}`` in the ``customs eval --labels`` format of
-:mod:`load.labelled` (labels by offsets), and is scored by :func:`detectors.evaluation.evaluate` with the
-classifier as it is configured. Only the kinds a corpus labels are scored: PERSON everywhere, LOCATION only
-on CLUENER (its ``address`` covers every place mention down to the house number; ``LOCATION`` findings on
-the other corpora are not scored, and neither are other entities). Weibo's ``PER.NOM`` (nominal mentions:
-妈妈, 男友) are not names, so a PERSON finding on one counts against precision.
+:mod:`customs.samples.labelled` (labels by offsets), and is scored by
+:func:`customs.samples.evaluation.evaluate` with the classifier as it is configured. Only the kinds a corpus
+labels are scored: PERSON everywhere, LOCATION only on CLUENER (its ``address`` covers every place mention
+down to the house number; ``LOCATION`` findings on the other corpora are not scored, and neither are other
+entities). Weibo's ``PER.NOM`` (nominal mentions: 妈妈, 男友) are not names, so a PERSON finding on one counts
+against precision.
 
 Matching: a finding matches a label with the same entity that it overlaps by at least half of the label
 (the evaluation's rule, "overlap"); "exact" also reports findings whose start and end are the label's.
@@ -52,10 +53,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, get_args
 
-from detectors.evaluation import Counts, Report, evaluate, matches
+from customs.samples.corpus import LabelledRecord
+from customs.samples.evaluation import Counts, Report, evaluate, matches
+from customs.samples.labelled import parse_labelled
 from detectors.finding import Finding
-from load.corpus import LabelledRecord
-from load.labelled import parse_labelled
 
 Split = Literal["train", "dev"]
 SPLITS: tuple[Split, ...] = get_args(Split)
@@ -277,7 +278,8 @@ def labelled_line(sentence: Sentence, corpus: Corpus) -> dict[str, Any]:
 
 
 def to_labelled(sentences: Sequence[Sentence], corpus: Corpus) -> list[LabelledRecord]:
-    """The sentences as labelled records, each line checked by :func:`load.labelled.parse_labelled`."""
+    """The sentences as labelled records, each line checked by
+    :func:`customs.samples.labelled.parse_labelled`."""
     return [
         parse_labelled(json.dumps(labelled_line(sentence, corpus), ensure_ascii=False), corpus.name, number)
         for number, sentence in enumerate(sentences, start=1)

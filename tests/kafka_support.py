@@ -16,8 +16,8 @@ from pathlib import Path
 from confluent_kafka import Consumer, Message, TopicPartition
 
 from customs import headers as h
+from customs.samples.feed import publish
 from customs.settings import Settings
-from load.feed import publish
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA = REPO / "deploy" / "kafka" / "kafka"

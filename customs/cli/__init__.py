@@ -141,7 +141,8 @@ def evaluate(
         Path | None,
         typer.Option(
             help="Score on this labelled JSON Lines file (your own sample, or "
-            "load/challenge/gba-challenge.jsonl) instead of the synthetic corpus; format in load/labelled.py"
+            "load/challenge/gba-challenge.jsonl) instead of the synthetic corpus; "
+            "format in customs/samples/labelled.py"
         ),
     ] = None,
     misses: Annotated[int, typer.Option(help="Also print the first N misses (they show the values)")] = 0,
@@ -151,8 +152,8 @@ def evaluate(
 ) -> None:
     """Measure detection on a labelled corpus: per-entity precision, recall and F1, the false-positive
     rate on clean records and herbs flagged as people."""
-    from detectors.evaluation import format_report, run_eval
-    from load.labelled import LabelError
+    from customs.samples.evaluation import format_report, run_eval
+    from customs.samples.labelled import LabelError
 
     configure_logging("warning")
     try:
@@ -208,7 +209,7 @@ def feed(
 ) -> None:
     """Publish synthetic GBA records (TCM visits, bank credit, insurance claims, supply chain, malformed).
     Exits 1 unless the broker confirmed every record."""
-    from load.feed import NotDelivered, publish
+    from customs.samples.feed import NotDelivered, publish
 
     settings = _settings()
     _one_shot_logging(settings)

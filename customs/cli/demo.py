@@ -20,8 +20,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from customs import headers as h
+from customs.samples.feed import NotDelivered, publish
 from customs.settings import REPO_ROOT, Settings
-from load.feed import NotDelivered, publish
 from streams.kafka_security import confluent_security
 from streams.peek import display_codec, readable
 from streams.topics import create_topics

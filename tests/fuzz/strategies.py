@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from load import identities as ids
-from load.names import chinese_name
+from customs.samples import identities as ids
+from customs.samples.names import chinese_name
 
 # Bounded and deterministic: the same examples on every run (CI), no example database written.
 FUZZ = settings(

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from customs.cli import app
 from customs.codec import SchemaStore, encode_avro
+from customs.samples import identities as ids
+from customs.samples.generator import generate
 from customs.settings import REPO_ROOT
-from load import identities as ids
-from load.generator import generate
 
 runner = CliRunner()
 RNG = random.Random(12)

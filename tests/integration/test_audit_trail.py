@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from customs.audit.signing import load_public_key, load_signing_key, public_pem
 from customs.audit.verify import verify
 from customs.cli import app
+from customs.samples.feed import publish
 from customs.settings import Settings
-from load.feed import publish
 from streams.audit_export import from_topic
 from streams.topics import create_topics
 

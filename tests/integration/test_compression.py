@@ -20,8 +20,8 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from customs import headers as h
+from customs.samples.feed import flow_headers, samples
 from customs.settings import Settings
-from load.feed import flow_headers, samples
 from review.kafka import QuarantineConsumer
 from review.runner import build_review, quarantined, review_group
 from streams.topics import create_topics

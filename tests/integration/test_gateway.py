@@ -10,10 +10,10 @@ from confluent_kafka import Message
 
 from customs import headers as h
 from customs.factory import build_codec
+from customs.samples.feed import publish
+from customs.samples.generator import SampleRecord
 from customs.settings import Settings
 from detectors.classify import Classifier
-from load.feed import publish
-from load.generator import SampleRecord
 from streams.topics import create_topics
 
 from .conftest import (

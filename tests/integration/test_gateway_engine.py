@@ -10,8 +10,8 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from prometheus_client import CollectorRegistry
 
 from customs.factory import build_inspector
+from customs.samples.feed import publish
 from customs.settings import Settings
-from load.feed import publish
 from streams.gateway import BatchGateway
 from streams.metrics import GatewayMetrics
 from streams.topics import create_topics

@@ -14,8 +14,8 @@ from confluent_kafka import Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from customs import headers as h
+from customs.samples.feed import publish
 from customs.settings import Settings
-from load.feed import publish
 from rules.policy import load_policy, parse_policy
 from streams.topics import create_topics
 

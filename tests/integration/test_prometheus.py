@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from customs.samples.feed import publish
+from customs.samples.generator import SampleRecord
 from customs.settings import Settings
-from load.feed import publish
-from load.generator import SampleRecord
 from load.ports import free_port
 from review.db import SQLiteDatabase
 from review.models import QueueFilter

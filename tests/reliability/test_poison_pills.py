@@ -18,9 +18,9 @@ import pytest
 from confluent_kafka import Message, Producer
 
 from customs import headers as h
+from customs.samples.feed import flow_headers
+from customs.samples.generator import generate
 from customs.settings import Settings
-from load.feed import flow_headers
-from load.generator import generate
 from streams.topics import create_topics
 from tests.kafka_support import (
     WorkerProcess,

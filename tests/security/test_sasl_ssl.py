@@ -14,8 +14,8 @@ from confluent_kafka import Consumer, Message
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from customs.samples.feed import publish
 from customs.settings import Settings
-from load.feed import publish
 from review.kafka import KafkaPublisher, QuarantineConsumer
 from review.models import QueueFilter, ReleaseMode, ReleaseState, User
 from review.publisher import RELEASED_BY

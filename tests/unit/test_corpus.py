@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from customs.samples import vocab
+from customs.samples.corpus import DOMAINS, LabelledRecord, LabelledSpan, from_sample, labelled_corpus, locate
+from customs.samples.generator import generate
 from detectors.entities import ENTITIES
-from load import vocab
-from load.corpus import DOMAINS, LabelledRecord, LabelledSpan, from_sample, labelled_corpus, locate
-from load.generator import generate
 
 pytestmark = pytest.mark.unit
 

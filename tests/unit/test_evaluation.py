@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from detectors.evaluation import Counts, Report, evaluate, format_report, matches, run_eval
+from customs.samples.corpus import HerbSpan, LabelledRecord, LabelledSpan
+from customs.samples.evaluation import Counts, Report, evaluate, format_report, matches, run_eval
 from detectors.finding import Finding
-from load.corpus import HerbSpan, LabelledRecord, LabelledSpan
 
 pytestmark = pytest.mark.unit
 

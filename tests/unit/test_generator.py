@@ -14,9 +14,9 @@ import pytest
 from stdnum import luhn
 from stdnum.cn import ric
 
-from load import identities as ids
-from load.generator import FLOWS, UNKNOWN_FLOW, Flow, SampleRecord, generate
-from load.malformed import REASONS
+from customs.samples import identities as ids
+from customs.samples.generator import FLOWS, UNKNOWN_FLOW, Flow, SampleRecord, generate
+from customs.samples.malformed import REASONS
 
 pytestmark = pytest.mark.unit
 

@@ -10,8 +10,8 @@ import pytest
 from customs import headers as h
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, audit_bytes, flow_context
+from customs.samples.generator import generate
 from customs.settings import Settings
-from load.generator import generate
 from rules.policy import load_policy
 
 ID = "11010519491231002X"

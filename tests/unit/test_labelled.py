@@ -1,4 +1,4 @@
-"""load.labelled: labelled records from a JSON Lines file, for `customs eval --labels`."""
+"""customs.samples.labelled: labelled records from a JSON Lines file, for `customs eval --labels`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from customs.cli import app
+from customs.samples.corpus import HerbSpan, LabelledSpan
+from customs.samples.labelled import LabelError, parse_labelled, read_labelled
 from customs.settings import REPO_ROOT
-from load.corpus import HerbSpan, LabelledSpan
-from load.labelled import LabelError, parse_labelled, read_labelled
 
 pytestmark = pytest.mark.unit
 

@@ -21,10 +21,10 @@ from prometheus_client import CollectorRegistry, generate_latest
 from customs.codec import SchemaStore
 from customs.factory import build_inspector
 from customs.inspection import Inspector, Origin, flow_context
+from customs.samples.feed import encoded, flow_headers
+from customs.samples.generator import generate
 from customs.settings import Settings
 from detectors.finding import Finding
-from load.feed import encoded, flow_headers
-from load.generator import generate
 from rules.decision import Action, Decision
 from rules.policy import load_policy
 from streams.metrics import (

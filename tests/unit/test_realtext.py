@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from customs.samples.labelled import parse_labelled
 from detectors.finding import Finding
-from load.labelled import parse_labelled
 from load.realtext import (
     CORPORA,
     Corpus,

@@ -8,9 +8,9 @@ from datetime import date
 from customs.factory import build_inspector
 from customs.headers import as_text
 from customs.inspection import Origin, flow_context
+from customs.samples.feed import flow_headers
+from customs.samples.generator import generate
 from customs.settings import Settings
-from load.feed import flow_headers
-from load.generator import generate
 from rules.policy import load_policy
 
 

@@ -11,14 +11,14 @@ import pytest
 
 from customs.codec import Codec, SchemaStore, compact_json
 from customs.inspection import Inspector, Origin
+from customs.samples.corpus import LabelledRecord, labelled_corpus
+from customs.samples.labelled import read_labelled
 from customs.settings import Settings
 from detectors.classify import Classifier
 from detectors.finding import Finding
 from detectors.subject import has_subject, is_subject_field, tells_a_story, with_subjects
 from detectors.walker import JsonValue, walk
 from load.clean_fields import altered_clean_fields, mask_all_inspector
-from load.corpus import LabelledRecord, labelled_corpus
-from load.labelled import read_labelled
 from rules.decision import Action, FlowContext
 from rules.policy import load_policy
 

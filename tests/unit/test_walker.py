@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from customs.samples.generator import generate
 from detectors.walker import (
     JsonValue,
     is_key_path,
@@ -22,7 +23,6 @@ from detectors.walker import (
     walk_fields,
     walk_strings,
 )
-from load.generator import generate
 
 pytestmark = pytest.mark.unit
 

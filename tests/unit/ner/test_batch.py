@@ -9,10 +9,10 @@ import pytest
 
 from customs.codec import Codec, SchemaStore, compact_json
 from customs.inspection import Inspector, Origin
+from customs.samples.corpus import labelled_corpus
 from customs.settings import Settings
 from detectors.classify import Classifier
 from detectors.ner.reader import shared_reader
-from load.corpus import labelled_corpus
 from rules.decision import FlowContext
 from rules.policy import load_policy
 

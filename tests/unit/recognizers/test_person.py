@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from customs.samples.generator import generate
 from detectors.classify import Classifier
 from detectors.lexicon.name_cues import ENDS_IN_SURNAME
 from detectors.lexicon.surnames import COMPOUND_SURNAMES, NOT_SINGLE_SURNAMES, SINGLE_SURNAMES
 from detectors.recognizers.person import PersonRecognizer
 from detectors.walker import walk_strings
-from load.generator import generate
 
 pytestmark = pytest.mark.unit
 

@@ -7,6 +7,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
+from customs.samples.corpus import labelled_corpus
 from detectors.classify import Classifier
 from detectors.recognizers import person
 from detectors.recognizers.base import union_prefilter
@@ -21,7 +22,6 @@ from detectors.recognizers.health_data import (
 from detectors.recognizers.location import _LATIN_MARK_RE, LATIN_MARKS
 from detectors.recognizers.phone_number import PhoneNumberRecognizer, is_gba_number
 from detectors.walker import walk_strings
-from load.corpus import labelled_corpus
 
 
 def test_union_prefilter_matches_where_any_pattern_does() -> None:

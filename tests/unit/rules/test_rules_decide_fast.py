@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
+from customs.samples.generator import generate
 from detectors.classify import Classifier
 from detectors.finding import Finding
-from load.generator import generate
 from rules.decide import decide, explain
 from rules.decision import FlowContext
 from rules.policy import Policy, load_policy, parse_policy

@@ -2,9 +2,9 @@
 
 ``labelled_corpus(count, seed)`` mixes
 
-* records of :func:`load.generator.generate` (TCM visits, bank credit files, insurance claims, supply-chain
-  orders), whose planted values (``SampleRecord.pii``) are located in the record's strings, plus the
-  prescription herbs the generator does not list;
+* records of :func:`customs.samples.generator.generate` (TCM visits, bank credit files, insurance claims,
+  supply-chain orders), whose planted values (``SampleRecord.pii``) are located in the record's strings, plus
+  the prescription herbs the generator does not list;
 * English-language records (a Hong Kong clinic, a KYC file, a Macau claim);
 * Traditional-Chinese Hong Kong and Macau records (a clinic visit, a claim, a bank account);
 * free-text paragraphs mixing several entities, in Simplified, Traditional and English;
@@ -34,11 +34,11 @@ from typing import Any, Literal, NamedTuple
 
 from stdnum.cn import uscc
 
-from load import identities as ids
-from load import vocab
-from load._rand import below, between, pick
-from load.generator import SampleRecord, generate
-from load.names import chinese_name
+from customs.samples import identities as ids
+from customs.samples import vocab
+from customs.samples._rand import below, between, pick
+from customs.samples.generator import SampleRecord, generate
+from customs.samples.names import chinese_name
 
 Language = Literal["zh-Hans", "zh-Hant", "en"]
 Domain = Literal["clinical", "banking", "insurance", "free_text", "clean"]

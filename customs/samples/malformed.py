@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import random
 
-from load._rand import below
+from customs.samples._rand import below
 
 REASONS = ("not_utf8", "not_json", "too_deep", "too_large", "not_object")
 # Relative frequency of each reason; too_large records are ~1 MB each, so they are rarer.

@@ -10,7 +10,7 @@ import random
 import re
 from datetime import date
 
-from load._rand import below, between, pick
+from customs.samples._rand import below, between, pick
 
 # --- PRC resident identity number (GB 11643) ---------------------------------------------------
 

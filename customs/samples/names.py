@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from load._rand import pick
+from customs.samples._rand import pick
 
 # (simplified, traditional, pinyin)
 _SURNAMES: tuple[tuple[str, str, str], ...] = (

@@ -10,8 +10,8 @@ from confluent_kafka import Producer
 
 from customs import headers as h
 from customs.codec import SchemaStore, encode_avro
+from customs.samples.generator import SampleRecord, generate
 from customs.settings import Settings
-from load.generator import SampleRecord, generate
 from streams.kafka_security import confluent_security
 from streams.reach import client_config, unreachable_message
 

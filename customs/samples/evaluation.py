@@ -12,8 +12,8 @@ each of them). Besides the per-entity table the report gives
 * the share of prescriptions (records with herb names in a prescription) in which a herb was
   reported as a ``PERSON``: 陈皮, 黄芪, 何首乌 begin with common surname characters.
 
-``run_eval(count, seed)`` builds the corpus of :func:`load.corpus.labelled_corpus` and scores a fresh
-:class:`~detectors.classify.Classifier` on it; ``format_report`` renders the result as a text table.
+``run_eval(count, seed)`` builds the corpus of :func:`customs.samples.corpus.labelled_corpus` and scores a
+fresh :class:`~detectors.classify.Classifier` on it; ``format_report`` renders the result as a text table.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from customs.samples.corpus import DOMAINS, HerbSpan, LabelledRecord, LabelledSpan, labelled_corpus
 from detectors.finding import Finding
-from load.corpus import DOMAINS, HerbSpan, LabelledRecord, LabelledSpan, labelled_corpus
 
 MIN_OVERLAP = 0.5
 NOT_IDENTIFIERS = frozenset({"HEALTH_DATA"})
@@ -258,16 +258,17 @@ def format_report(report: Report, show_misses: int = 0) -> str:
 
 def run_eval(count: int = 2000, seed: int = 0, labels: Path | None = None, ner: bool = True) -> Report:
     """The ``customs eval`` command: score a fresh classifier on ``labelled_corpus(count, seed)``, or on
-    the labelled records of the file ``labels`` (see :mod:`load.labelled`); ``ner``: with the NER model."""
+    the labelled records of the file ``labels`` (see :mod:`customs.samples.labelled`); ``ner``: with
+    the NER model."""
+    from customs.samples.labelled import read_labelled
     from detectors.classify import Classifier
-    from load.labelled import read_labelled
 
     corpus = read_labelled(labels) if labels is not None else labelled_corpus(count, seed)
     return evaluate(Classifier(ner=ner), corpus)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m detectors.evaluation [--records N] [--seed S] [--labels FILE] [--misses K]``."""
+    """``python -m customs.samples.evaluation [--records N] [--seed S] [--labels FILE] [--misses K]``."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from load import identities as ids
-from load import vocab
-from load._rand import below, between, pick
-from load.malformed import REASON_WEIGHTS, REASONS, malformed_payload
-from load.names import chinese_name
+from customs.samples import identities as ids
+from customs.samples import vocab
+from customs.samples._rand import below, between, pick
+from customs.samples.malformed import REASON_WEIGHTS, REASONS, malformed_payload
+from customs.samples.names import chinese_name
 
 
 @dataclass(frozen=True)

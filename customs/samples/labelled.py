@@ -25,9 +25,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, get_args
 
+from customs.samples.corpus import DOMAINS, HerbSpan, LabelledRecord, LabelledSpan, Language
 from detectors.entities import ENTITIES
 from detectors.walker import walk
-from load.corpus import DOMAINS, HerbSpan, LabelledRecord, LabelledSpan, Language
 
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
