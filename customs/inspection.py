@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -20,13 +20,14 @@ from customs.codec import Codec, Decoded, DecodeError, EncodeError, compact_json
 from detectors.classify import Classifier, DeadlinePassed
 from detectors.finding import Finding
 from detectors.hints import hinted
-from detectors.walker import JsonValue, walk
+from detectors.walker import Field, JsonValue, walk
 from rules.decide import decide
 from rules.decision import Action, Decision, FlowContext
 from rules.desensitise import desensitise
 from rules.policy import Policy
 from rules.reasons import Reason
 
+from rules.tuning import Tuning
 log = logging.getLogger("customs.inspection")
 
 # A hook seeing (record, findings, flow, active decision) after every decide: the shadow policy.
@@ -76,6 +77,20 @@ class Verdict:
 
 
 def flow_context(headers: dict[str, str], record_date: date) -> FlowContext:
+def policy_findings(
+    findings: Sequence[Finding],
+    record: JsonValue,
+    tuning: Tuning,
+    fields: Sequence[Field] | None = None,
+    hints: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """The classifier's ``findings`` in ``record`` as the policy sees them: a schema-tagged field's value a
+    finding of its entity (``hints``), then the policy's ``tuning`` (custom recognizers, context words,
+    allow and deny lists). The gateway and the review service's analysis both read findings through it."""
+    walked = fields or walk(record).fields
+    return tuning.apply(hinted(findings, walked, hints or {}), walked)
+
+
     """The flow of a record from its headers (``h.as_text``): a malformed source, destination or purpose
     reads as ``h.INVALID`` (no flow has it), an unclear ``customs-important-data`` as important."""
     return FlowContext(
@@ -185,8 +200,7 @@ class Inspector:
                 classify_seconds = time.perf_counter() - classify_started
             if isinstance(findings, DeadlinePassed):
                 raise findings
-            fields = decoded.fields or walk(decoded.record).fields
-            findings = policy.tuning.apply(hinted(findings, fields, decoded.hints), fields)
+            findings = policy_findings(findings, decoded.record, policy.tuning, decoded.fields, decoded.hints)
             decision = decide(decoded.record, findings, flow, policy)
             self._shadow(decoded.record, findings, flow, decision)
             out = value

@@ -1,4 +1,6 @@
-"""Decode a held record and find its personal information again, with the same classifier as the gateway.
+"""Decode a held record and find its personal information again, as the gateway does: the same classifier,
+the writer schema's field tags, and the policy's tuning (custom recognizers and their entities' categories,
+context words, allow and deny lists), read from the policy in force at each analysis.
 
 A value that cannot be decoded still gets a safe preview: its first bytes as text (invalid bytes shown as
 U+FFFD), with their hex when they are mostly binary, and detection runs over that text — so a reviewer
@@ -7,15 +9,18 @@ sees what personal information the readable parts hold, and the record stays mar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from customs.codec import Codec, Decoded, DecodeError
+from customs.inspection import Inspector, policy_findings
 from detectors.classify import Classifier
 from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
 from detectors.walker import JsonValue
-from rules.minor import is_minor_id
+from rules.minor import is_minor
+from rules.tuning import Tuning
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +28,16 @@ class Analysis:
     decoded: Decoded | None  # None when the value cannot be decoded
     findings: tuple[Finding, ...]
     categories: frozenset[Category]
-    minors: frozenset[Finding]  # resident ids of children under 14
+    minors: frozenset[Finding]  # resident ids and birth dates of children under 14
     error: str | None = None
     preview: Preview | None = None  # for a value that cannot be decoded: what detection ran over
+    # The category of each finding's entity, an entity the policy's tuning adds included.
+    entity_categories: Mapping[str, Category] = field(default_factory=dict)
+
+    def category_of(self, entity: str) -> Category:
+        """The category of a finding's entity: as the policy that found it says, else the built-in one."""
+        known = self.entity_categories.get(entity)
+        return known if known is not None else category_of(entity)
 
     @property
     def format(self) -> str:
@@ -89,27 +101,41 @@ def record_date(timestamp_ms: int | None) -> date:
     return datetime.fromtimestamp(timestamp_ms / 1000, UTC).date()
 
 
+_Scan = tuple[tuple[Finding, ...], frozenset[Category], frozenset[Finding], dict[str, Category]]
+
+
 class Analyst:
-    def __init__(self, codec: Codec, classifier: Classifier) -> None:
+    """``tuning``: the tuning of the policy in force, read at each analysis (none by default)."""
+
+    def __init__(self, codec: Codec, classifier: Classifier, tuning: Callable[[], Tuning] = Tuning) -> None:
         self.codec = codec
         self.classifier = classifier
+        self.tuning = tuning
+
+    @classmethod
+    def of(cls, inspector: Inspector) -> Analyst:
+        """An analyst that sees records as ``inspector`` does, under its policy (hot-reloaded with it)."""
+        return cls(inspector.codec, inspector.classifier, lambda: inspector.policy().tuning)
 
     def analyse(self, value: bytes | None, on: date) -> Analysis:
         try:
             decoded = self.codec.decode(value)
         except DecodeError as exc:
             preview = preview_of(value)
-            findings, categories, minors = self._scan(preview.record, on)
-            return Analysis(None, findings, categories, minors, exc.detail, preview)
-        findings, categories, minors = self._scan(decoded.record, on)
-        return Analysis(decoded, findings, categories, minors)
+            findings, categories, minors, entities = self._scan(preview.record, on)
+            return Analysis(None, findings, categories, minors, exc.detail, preview, entities)
+        findings, categories, minors, entities = self._scan(decoded.record, on, decoded)
+        return Analysis(decoded, findings, categories, minors, entity_categories=entities)
 
-    def _scan(
-        self, record: JsonValue, on: date
-    ) -> tuple[tuple[Finding, ...], frozenset[Category], frozenset[Finding]]:
-        findings = tuple(self.classifier.classify(record))
-        minors = frozenset(f for f in findings if is_minor_id(record, f, on))
-        categories = frozenset(category_of(f.entity) for f in findings)
+    def _scan(self, record: JsonValue, on: date, decoded: Decoded | None = None) -> _Scan:
+        tuning = self.tuning()
+        fields = decoded.fields if decoded is not None else None
+        hints = decoded.hints if decoded is not None else None
+        found = self.classifier.classify(record, fields)
+        findings = tuple(policy_findings(found, record, tuning, fields, hints))
+        minors = frozenset(f for f in findings if is_minor(record, f, on))
+        entities = {f.entity: tuning.category_of(f.entity) for f in findings}
+        categories = frozenset(entities.values())
         if minors:
             categories |= {Category.MINOR}
-        return findings, categories, minors
+        return findings, categories, minors, entities

@@ -108,8 +108,7 @@ def build_review(
     store = Store(db, time.time)
     policy = load_policy(settings.policy)
     if analyst is None:
-        inspector = build_inspector(settings, policy)
-        analyst = Analyst(inspector.codec, inspector.classifier)
+        analyst = Analyst.of(build_inspector(settings, policy))  # the policy's tuning, as the gateway
     flows = flow_of(policy)
     probe = KafkaProbe(settings.bootstrap_servers, PROBE_TIMEOUT, confluent_security(settings))
     audit_topic = settings.output_topic_names["audit"]

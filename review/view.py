@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
+from detectors.entities import SENSITIVE_CATEGORIES, Category
 from detectors.finding import Finding
 from detectors.walker import JsonValue, join_path, text_at
 from review.analysis import Analysis
@@ -59,16 +59,14 @@ def _escaped(text: str) -> str:
     return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c for c in shown)
 
 
-def _categories(finding: Finding, minors: frozenset[Finding]) -> tuple[str, bool]:
-    category = category_of(finding.entity)
-    if finding in minors:
+def _categories(finding: Finding, analysis: Analysis) -> tuple[str, bool]:
+    category = analysis.category_of(finding.entity)  # an entity the policy's tuning adds has its category
+    if finding in analysis.minors:
         return f"{category.value}, {Category.MINOR.value}", True
     return category.value, category in SENSITIVE_CATEGORIES
 
 
-def _string_parts(
-    text: str, findings: Sequence[Finding], minors: frozenset[Finding], reveal: bool
-) -> Iterator[Part]:
+def _string_parts(text: str, findings: Sequence[Finding], analysis: Analysis, reveal: bool) -> Iterator[Part]:
     yield Part('"', "punct")
     at = 0
     for finding in sorted(findings, key=lambda f: f.start):
@@ -79,7 +77,7 @@ def _string_parts(
             yield Part(_escaped(text[at:start]))
         value = text[start : finding.end]
         shown = _escaped(value) if reveal else MASK_CHAR * min(len(value), 10)
-        category, sensitive = _categories(finding, minors)
+        category, sensitive = _categories(finding, analysis)
         yield Part(shown, "hit", finding.entity, category, sensitive, round(finding.score, 2))
         at = finding.end
     if at < len(text):
@@ -94,7 +92,7 @@ def _lines(
     lead: tuple[Part, ...],
     tail: str,
     by_path: dict[str, list[Finding]],
-    minors: frozenset[Finding],
+    analysis: Analysis,
     reveal: bool,
 ) -> Iterator[Line]:
     closing = (Part(tail, "punct"),) if tail else ()
@@ -106,7 +104,14 @@ def _lines(
             child_path = join_path(path, key)  # the classifier's paths: dots and backslashes escaped
             comma = "," if index < len(items) - 1 else ""
             yield from _lines(
-                child, child_path, depth + 1, (key_part, Part(": ", "punct")), comma, by_path, minors, reveal
+                child,
+                child_path,
+                depth + 1,
+                (key_part, Part(": ", "punct")),
+                comma,
+                by_path,
+                analysis,
+                reveal,
             )
         yield Line(depth, (Part("}", "punct"), *closing))
     elif isinstance(value, list) and value:
@@ -114,10 +119,10 @@ def _lines(
         for index, child in enumerate(value):
             comma = "," if index < len(value) - 1 else ""
             child_path = join_path(path, index)
-            yield from _lines(child, child_path, depth + 1, (), comma, by_path, minors, reveal)
+            yield from _lines(child, child_path, depth + 1, (), comma, by_path, analysis, reveal)
         yield Line(depth, (Part("]", "punct"), *closing))
     elif isinstance(value, str):
-        parts = tuple(_string_parts(value, by_path.get(path, []), minors, reveal))
+        parts = tuple(_string_parts(value, by_path.get(path, []), analysis, reveal))
         yield Line(depth, (*lead, *parts, *closing))
     else:
         yield Line(depth, (*lead, Part(json.dumps(value, ensure_ascii=False)), *closing))
@@ -131,13 +136,13 @@ def record_lines(analysis: Analysis, reveal: bool) -> list[Line]:
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in analysis.findings:
         by_path[finding.path].append(finding)
-    return list(_lines(record, "", 0, (), "", by_path, analysis.minors, reveal))
+    return list(_lines(record, "", 0, (), "", by_path, analysis, reveal))
 
 
 def finding_rows(analysis: Analysis) -> list[FindingRow]:
     rows = []
     for finding in analysis.findings:
-        category, sensitive = _categories(finding, analysis.minors)
+        category, sensitive = _categories(finding, analysis)
         rows.append(
             FindingRow(
                 finding.path,

@@ -76,7 +76,7 @@ def review_database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 @pytest.fixture(scope="session")
 def analyst() -> Analyst:
     inspector = build_inspector(Settings(pseudonym_key="unit-test-key"), load_policy("gba-default"))
-    return Analyst(inspector.codec, inspector.classifier)
+    return Analyst.of(inspector)
 
 
 @dataclass
