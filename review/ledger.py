@@ -9,8 +9,9 @@ between the database commit and the consumer's offset commit, or two readers at 
 What a decision event adds (``entries``, pure):
 
 - one ``ledger`` row per dimension, each an upsert adding 1 to ``records``: ``all`` (the record itself),
-  ``category`` (each personal-information category its entities belong to, once), ``reason`` (each reason
-  code, for quarantines above all);
+  ``category`` (each personal-information category its entities belong to, once: a built-in entity's, or
+  the category the policy's tuning gives an entity it adds), ``reason`` (each reason code, for quarantines
+  above all);
 - the distinct keyed subject digests (``subjects``) of its identifiers into ``ledger_subjects``, so that the
   number of distinct data subjects of any period can be counted (an estimate: a person known by two
   identifiers counts twice, one known by none not at all).
@@ -23,12 +24,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from detectors.entities import ENTITY_CATEGORY
+from detectors.entities import ENTITY_CATEGORY, Category
 from review.db import Database
 
 log = logging.getLogger("customs.review.ledger")
@@ -78,18 +79,21 @@ def _texts(value: object) -> tuple[str, ...]:
     return tuple(sorted({item for item in value if isinstance(item, str) and item}))
 
 
-def entry(event: Mapping[str, Any], read_at_ms: int | None = None) -> Entry | None:
-    """The ledger entry of a decision event; None for any other event (checkpoints, review actions)."""
+def entry(
+    event: Mapping[str, Any], read_at_ms: int | None = None, added: Mapping[str, Category] | None = None
+) -> Entry | None:
+    """The ledger entry of a decision event; None for any other event (checkpoints, review actions).
+    ``added``: the categories of the entities the policy's tuning adds (``Tuning.new_entities``); an
+    entity known to neither counts in no category."""
     if event.get("type") != "decision" or not isinstance(event.get("decision"), str):
         return None
+    known = {**(added or {}), **ENTITY_CATEGORY}
     day = day_of(event.get("timestamp_ms")) or day_of(read_at_ms)
     if day is None:
         return None
     entities = event.get("entities")
     categories = sorted(
-        {ENTITY_CATEGORY[e].value for e in entities if e in ENTITY_CATEGORY}
-        if isinstance(entities, dict)
-        else set()
+        {known[e].value for e in entities if e in known} if isinstance(entities, dict) else set()
     )
     return Entry(
         flow=str(event.get("flow") or NO_FLOW),
@@ -121,14 +125,17 @@ class Count:
 
 
 class Ledger:
-    def __init__(self, db: Database) -> None:
+    """``added``: the categories of the entities the policy in force adds (none by default)."""
+
+    def __init__(self, db: Database, added: Callable[[], Mapping[str, Category]] = dict) -> None:
         self.db = db
+        self.added = added
 
     def add(
         self, topic: str, partition: int, offset: int, event: Mapping[str, Any], read_at_ms: int | None = None
     ) -> bool:
         """Count the audit event read at (topic, partition, offset) once: True if it was new."""
-        found = entry(event, read_at_ms)
+        found = entry(event, read_at_ms, self.added())
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO ledger_seen (topic, partition, position) VALUES (?, ?, ?)"

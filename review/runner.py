@@ -205,7 +205,7 @@ def background(review: Review, service: ReviewService, stop: threading.Event) ->
         lambda message: review.ingest.add(quarantined(message)),
         confluent_security(settings),
     )
-    ledger = Ledger(review.db)
+    ledger = Ledger(review.db, lambda: review.policy.tuning.new_entities if review.policy else {})
     audit = QuarantineConsumer(  # any topic: here the audit topic, into the transfer ledger
         settings.bootstrap_servers,
         ledger_group(settings),

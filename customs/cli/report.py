@@ -29,11 +29,13 @@ def ingest(
     from review.kafka import QuarantineConsumer
     from review.ledger import Ledger
     from review.runner import audit_into_ledger, ledger_group
+    from rules.policy import load_policy
     from streams.kafka_security import confluent_security
 
     settings = Settings()
     db = Database.from_settings(settings)
-    ledger = Ledger(db)
+    added = load_policy(settings.policy).tuning.new_entities  # the categories of the policy's own entities
+    ledger = Ledger(db, lambda: added)
     counted = 0
 
     def handle(message):  # type: ignore[no-untyped-def]

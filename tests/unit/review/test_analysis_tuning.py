@@ -1,6 +1,7 @@
-"""The review's analysis reads a held record as the gateway did: under the policy's tuning (custom
-recognizers and the categories of the entities they add, context words, allow and deny lists) and the
-writer schema's field tags. All values synthetic."""
+"""The review service reads records as the gateway did: its analysis of a held record under the policy's
+tuning (custom recognizers and the categories of the entities they add, context words, allow and deny lists)
+and the writer schema's field tags, and its transfer ledger counts an added entity in its category. All
+values synthetic."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from customs.factory import build_inspector
 from customs.settings import Settings
 from detectors.entities import Category
 from review.analysis import Analyst
+from review.ledger import Ledger, entry
 from review.view import finding_rows, record_lines
 from rules.holder import PolicyHolder
 from rules.policy import parse_policy
@@ -96,3 +98,23 @@ def test_the_record_page_and_api_show_the_custom_entity_and_its_category(desk: D
     page = desk.login("rita").get(f"/records/{held}")
     assert page.status_code == 200 and "MEMBER_NUMBER" in page.text
     assert "MB20240511" not in page.text  # masked unless revealed
+
+
+def test_the_transfer_ledger_counts_a_custom_entity_in_its_category(desk: Desk) -> None:
+    policy = parse_policy(TUNED.encode(), "tuned.yaml")
+    event = {
+        "type": "decision",
+        "decision": "mask",
+        "entities": {"MEMBER_NUMBER": 1, "CASE_CODE": 1, "PHONE_NUMBER": 1},
+        "timestamp_ms": 86_400_000,
+        "reasons": [],
+    }
+    found = entry(event, added=policy.tuning.new_entities)
+    assert found is not None and found.categories == ("contact", "financial_account", "health")
+    untuned = entry(event)
+    assert untuned is not None and untuned.categories == ("contact",)
+    ledger = Ledger(desk.review.db, lambda: policy.tuning.new_entities)
+    assert ledger.add("t.audit", 0, 0, event)
+    day = date(1970, 1, 2)
+    counted = {(c.dimension, c.value) for c in ledger.counts(day, day)}
+    assert {("category", "financial_account"), ("category", "health")} <= counted
