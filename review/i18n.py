@@ -114,6 +114,10 @@ def flash_text(language: str, cookie: str | None) -> str | None:
 
 
 def _language(context: Any) -> str:
+    """The page's language: a ``language`` the page was rendered with (a standalone page), else the
+    request's."""
+    if (language := chosen(context.get("language"))) is not None:
+        return language
     request = context.get("request")
     return language_of(request) if request is not None else ENGLISH
 

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from detectors.entities import SENSITIVE_CATEGORIES
+from review.i18n import ENGLISH, install
 from review.ingest import printable
 from review.ledger import ALL, CATEGORY, NO_FLOW, REASON, Ledger
 from review.store import Store
@@ -247,18 +248,21 @@ def to_csv(report: TransferReport) -> str:
 
 
 _environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+install(_environment)
 
 
-def to_html(report: TransferReport) -> str:
-    """A standalone page (the CLI's); the review UI wraps the same body in its own layout."""
-    return _environment.get_template("report_standalone.html").render(report=report)
+def to_html(report: TransferReport, language: str = ENGLISH) -> str:
+    """A standalone page in ``language`` (the CLI's, and the UI's download); the review UI wraps the same
+    body in its own layout."""
+    return _environment.get_template("report_standalone.html").render(report=report, language=language)
 
 
-def render(report: TransferReport, fmt: str) -> str:
+def render(report: TransferReport, fmt: str, language: str = ENGLISH) -> str:
+    """The report as ``fmt``; ``language`` is that of an HTML page (CSV and JSON carry codes only)."""
     if fmt == "json":
         return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return to_csv(report)
     if fmt == "html":
-        return to_html(report)
+        return to_html(report, language)
     raise ValueError(f"report formats: {', '.join(FORMATS)}")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from review.errors import Invalid, Unavailable
+from review.i18n import language_of
 from review.ledger import Ledger
 from review.report import FORMATS, TransferReport, build, render
 from review.roles import Permission
@@ -81,7 +82,7 @@ def report_download(
     media = {"csv": "text/csv", "json": "application/json", "html": "text/html"}[fmt]
     name = f"customs-transfers-{report.start}-{report.end}.{fmt}"
     return PlainTextResponse(
-        render(report, fmt),
+        render(report, fmt, language_of(request)),
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

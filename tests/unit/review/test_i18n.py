@@ -5,26 +5,29 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from customs.inspection import Inspector
 from detectors.entities import ENTITIES, Category
 from review.catalogue import CATALOGUE
 from review.i18n import LANGUAGE_COOKIE, LANGUAGES, negotiate, translate
+from review.ledger import Ledger
 from review.models import Status
 from review.outbound import release_operators
 from review.overview import WAITING
 from review.roles import Role
+from rules.policy import load_policy
 from rules.reasons import Reason
 
-from .conftest import Desk
+from .conftest import T0, Desk
 from .test_api import SENSITIVE
+from .test_transfer_report import audit_events, inspector  # noqa: F401  (a fixture)
 
 TEMPLATES = Path(__file__).parents[3] / "review" / "templates"
-# The transfer report's pages (review/report*.py) are not translated yet; every other page is.
-NOT_TRANSLATED = {"report.html", "report_body.html", "report_standalone.html"}
-PAGES = sorted(p for p in TEMPLATES.glob("*.html") if p.name not in NOT_TRANSLATED)
+PAGES = sorted(TEMPLATES.glob("*.html"))  # the transfer report's pages included
 KEY = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"')
 
 
@@ -177,3 +180,44 @@ def test_a_flash_message_is_shown_in_the_reader_s_language(desk: Desk) -> None:
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
     client.post(f"/records/{held}/reject", data={"csrf": csrf, "reason": "not for this flow"})
     assert "已拒绝。" in client.get(f"/records/{held}").text
+
+
+REPORT_ENGLISH = (
+    "Cross-border transfers",
+    "Recipient",
+    "Jurisdiction",
+    "Transferred",
+    "Standard Contract",
+    "contact details",
+    "no filed transfer",
+    "Releases after review",
+    "audit events",
+)
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-Hant", "跨境資料傳輸"), ("zh-Hans", "跨境数据传输")])
+def test_the_transfer_report_in_chinese_shows_no_english(
+    desk: Desk,
+    inspector: Inspector,  # noqa: F811  (the fixture imported above)
+    language: str,
+    words: str,
+) -> None:
+    ledger = Ledger(desk.review.db)
+    for partition, offset, value in audit_events(inspector):
+        ledger.add_raw("t.audit", partition, offset, value)
+    desk.review.policy = load_policy("gba-default")
+    desk.client.app.state.review.policy = desk.review.policy  # type: ignore[attr-defined]
+    day = datetime.fromtimestamp(T0, UTC).date()
+    query = {"start": day.isoformat(), "end": date.fromordinal(day.toordinal() + 5).isoformat()}
+    client = desk.login("aud")
+    client.cookies.set(LANGUAGE_COOKIE, language)
+    for path in ("/report", "/report/transfers.html"):  # the page, and the page to download
+        page = client.get(path, params=query)
+        assert page.status_code == 200, page.text
+        assert f'<html lang="{language}">' in page.text and words in page.text
+        text = re.sub(r"<[^>]*>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page.text, flags=re.S))
+        assert not [w for w in REPORT_ENGLISH if w in text], path
+        assert translate(language, "jurisdiction.hong_kong") in text
+        assert translate(language, "contract.gba_standard_contract") in text
+        assert "GD-HK-SC-2024-0431" in text  # a filing reference stays as filed
+        assert 'data-code="hong_kong"' in page.text  # and the codes stay beside the words
