@@ -21,6 +21,7 @@ from .conftest import (
     assert_exactly_once,
     collect_outputs,
     committed_offsets,
+    paced_feed,
     routed_at_least,
     wait_for_commits,
 )
@@ -28,6 +29,7 @@ from .conftest import (
 pytestmark = pytest.mark.integration
 
 COUNT = 1500
+MOVING = 4500  # 22 s of paced feed: still feeding when the second worker joins and the first leaves
 
 
 @pytest.fixture()
@@ -73,3 +75,32 @@ def test_faust_chains_verify_through_a_kill_and_a_restart(settings: Settings, tm
     for chain in report.chains:  # every chain ends signed: the last batch closed with a checkpoint
         last = [e.event for e in events if e.event.get("chain") == chain][-1]
         assert last["type"] == "checkpoint", json.dumps(last)[:300]
+
+
+def test_faust_chains_verify_across_partitions_moving_between_workers(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A second worker joins mid-stream, then the first one stops: every hand-over resumes each chain from
+    the head committed with the offset, so neither worker forks or breaks it."""
+    create_topics(settings)
+    first = WorkerProcess(settings, tmp_path / "first.log")
+    second = WorkerProcess(settings, tmp_path / "second.log")
+    feeder = paced_feed(settings, MOVING, seed=59, rate=200.0)
+    try:
+        first.start()
+        assert routed_at_least(settings, 300) >= 300, first.log()[-3000:]
+        second.start()
+        assert routed_at_least(settings, 1000) >= 1000, second.log()[-3000:]
+        assert feeder.is_alive(), "the feed ended before the hand-overs"
+        first.stop()
+        feeder.join(timeout=120)
+        routed, audit = collect_outputs(settings, MOVING, timeout=120)
+        wait_for_commits(settings, 30)
+    finally:
+        first.stop()
+        second.stop()
+    assert_exactly_once(settings, routed, audit, MOVING)
+    public = load_public_key(public_pem(load_signing_key(tmp_path / "audit.key")).encode())
+    report = verify(from_topic(settings), public)
+    assert report.ok, str(report.first_break)
+    assert not report.partial and len(report.chains) == settings.partitions
