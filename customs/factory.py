@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from customs.codec import Codec, SchemaStore
+from customs.flow_keys import FlowKeys
 from customs.inspection import Inspector
 from customs.settings import Settings
 from detectors.classify import DEFAULT_THRESHOLD, Classifier
@@ -45,4 +46,5 @@ def build_inspector(settings: Settings, policy: Policy | None = None) -> Inspect
         token_key=token_secret(settings) if settings.token_key is not None else None,
         shadow=shadow,
         budget=settings.inspection_budget_seconds or None,
+        flow_keys=FlowKeys(settings.flow_keys_dir).lookup,
     )

@@ -9,6 +9,9 @@ SOURCE = "customs-source"  # organisation id of the processor, e.g. gz-tcm-hospi
 DESTINATION = "customs-destination"  # organisation id of the recipient, e.g. hku-tcm-lab
 PURPOSE = "customs-purpose"  # purpose of the transfer, e.g. clinical_research
 IMPORTANT_DATA = "customs-important-data"  # "true" marks important data, which never passes
+# v1.<algorithm>.<key id>.<base64url>: the source organisation vouches for the flow headers and the value
+# (customs/flow_signature.py); the policy may require it per flow.
+SIGNATURE = "customs-signature"
 
 # Written by the gateway on every routed record.
 DECISION = "customs-decision"
@@ -36,7 +39,8 @@ NOT_IMPORTANT = frozenset({"false", "0", "no", "off", "否"})
 def as_text(headers: RawHeaders | None) -> dict[str, str]:
     """Kafka headers as a dict of text; the last one wins. A value that is not UTF-8 is kept with
     U+FFFD in place of its bad bytes (present, never dropped: an absent ``customs-important-data``
-    means "not important"); a flow header repeated with different values reads as U+FFFD."""
+    means "not important"); a flow header (or ``customs-signature``) repeated with different values
+    reads as U+FFFD."""
     if headers is None:
         return {}
     items = headers.items() if isinstance(headers, Mapping) else headers
@@ -45,7 +49,7 @@ def as_text(headers: RawHeaders | None) -> dict[str, str]:
         if raw is None:
             continue
         value = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
-        if key in FLOW_HEADERS and out.get(key, value) != value:
+        if (key in FLOW_HEADERS or key == SIGNATURE) and out.get(key, value) != value:
             value = UNREADABLE
         out[key] = value
     return out

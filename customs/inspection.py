@@ -17,6 +17,7 @@ from datetime import date
 from customs import headers as h
 from customs.audit.subjects import subject_digests
 from customs.codec import Codec, Decoded, DecodeError, EncodeError, compact_json
+from customs.flow_signature import ED25519, Algorithm, KeyLookup, Unauthenticated, check
 from detectors.classify import Classifier, DeadlinePassed
 from detectors.finding import Finding
 from detectors.hints import hinted
@@ -26,8 +27,8 @@ from rules.decision import Action, Decision, FlowContext
 from rules.desensitise import desensitise
 from rules.policy import Policy
 from rules.reasons import Reason
-
 from rules.tuning import Tuning
+
 log = logging.getLogger("customs.inspection")
 
 # A hook seeing (record, findings, flow, active decision) after every decide: the shadow policy.
@@ -76,7 +77,6 @@ class Verdict:
         }
 
 
-def flow_context(headers: dict[str, str], record_date: date) -> FlowContext:
 def policy_findings(
     findings: Sequence[Finding],
     record: JsonValue,
@@ -91,6 +91,7 @@ def policy_findings(
     return tuning.apply(hinted(findings, walked, hints or {}), walked)
 
 
+def flow_context(headers: dict[str, str], record_date: date) -> FlowContext:
     """The flow of a record from its headers (``h.as_text``): a malformed source, destination or purpose
     reads as ``h.INVALID`` (no flow has it), an unclear ``customs-important-data`` as important."""
     return FlowContext(
@@ -99,6 +100,7 @@ def policy_findings(
         purpose=h.flow_value(headers.get(h.PURPOSE)),
         record_date=record_date,
         important_data=h.important_data(headers.get(h.IMPORTANT_DATA)),
+        as_sent=tuple((name, headers[name]) for name in (*h.FLOW_HEADERS, h.SIGNATURE) if name in headers),
     )
 
 
@@ -112,6 +114,7 @@ class Inspector:
         token_key: bytes | None = None,
         shadow: ShadowHook | None = None,
         budget: float | None = None,
+        flow_keys: KeyLookup | None = None,
     ) -> None:
         self.classifier = classifier
         self.codec = codec
@@ -122,6 +125,9 @@ class Inspector:
         # Seconds one record's classification may take: a slower one is quarantined as inspection_timeout
         # (None: no limit). The classifier reads the clock between fields and recognizers.
         self.budget = budget
+        # The HMAC secrets of signing organisations (customs.flow_keys.FlowKeys.lookup); Ed25519 public keys
+        # are the policy's. None: no HMAC key, so an hmac-sha256 signature never verifies.
+        self.flow_keys = flow_keys
 
     def inspect(self, raw: bytes | None, flow: FlowContext, origin: Origin) -> Verdict:
         return self._inspect(raw, flow, origin, time.perf_counter())
@@ -133,7 +139,12 @@ class Inspector:
         started = time.perf_counter()
         policy = self.policy()
         decoded: list[Decoded | None] = []
-        for raw, _, _ in items:
+        vouched: list[bool] = []
+        for raw, flow, _ in items:
+            vouched.append(self._unauthenticated(raw or b"", flow, policy) is None)
+            if not vouched[-1]:  # held before decoding: _inspect reports it
+                decoded.append(None)
+                continue
             try:
                 decoded.append(self.codec.decode(raw))
             except Exception:  # _inspect reports it, record by record
@@ -154,7 +165,7 @@ class Inspector:
         classify_share = (time.perf_counter() - classify_started) / max(len(batch), 1)
         decode_share = (classify_started - started) / max(len(items), 1)
         verdicts = []
-        for (raw, flow, origin), d in zip(items, decoded, strict=True):
+        for (raw, flow, origin), d, ok in zip(items, decoded, vouched, strict=True):
             findings = next(found) if d is not None else None
             verdicts.append(
                 self._inspect(
@@ -163,6 +174,7 @@ class Inspector:
                     origin,
                     time.perf_counter() - decode_share - (classify_share if findings is not None else 0.0),
                     (d, findings, classify_share) if d is not None and findings is not None else None,
+                    vouched=ok,
                 )
             )
         return verdicts
@@ -174,13 +186,20 @@ class Inspector:
         origin: Origin,
         started: float,
         done: tuple[Decoded, list[Finding] | DeadlinePassed, float] | None = None,
+        vouched: bool = False,
     ) -> Verdict:
         """``done``: the record already decoded and classified (in a batch), with its share of the
-        batch's classification time (or ``DeadlinePassed``: its classification ran past the budget)."""
+        batch's classification time (or ``DeadlinePassed``: its classification ran past the budget);
+        ``vouched``: its flow signature already checked and found good (in a batch)."""
         policy = self.policy()
         classify_seconds = 0.0
         value = raw or b""
         digest = hashlib.sha256(value).hexdigest()
+        refused = None if vouched else self._unauthenticated(value, flow, policy)
+        if refused is not None:  # its flow is not vouched for: nothing the headers claim is trusted
+            held = (Reason.FLOW_UNAUTHENTICATED,) + ((Reason.IMPORTANT_DATA,) if flow.important_data else ())
+            decision = Decision(Action.QUARANTINE, held, (), policy.version)
+            return self._verdict(decision, value, (), digest, origin, refused.value, started=started)
         if done is None:
             try:
                 decoded = self.codec.decode(raw)
@@ -234,6 +253,24 @@ class Inspector:
             started=started,
         )
         return replace(verdict, subjects=subject_digests(decoded.record, findings, self.pseudonym_key))
+
+    def _unauthenticated(self, value: bytes, flow: FlowContext, policy: Policy) -> Unauthenticated | None:
+        """Why the record's flow is not vouched for by its source's signature (customs.flow_signature),
+        or None: signed with a key of the source (one of its policy entry's kind), or no signature where
+        the policy requires none."""
+        required = policy.signature_required(policy.find_flow(flow.source, flow.destination, flow.purpose))
+        if not required and not any(name == h.SIGNATURE for name, _ in flow.as_sent):
+            return None
+        org = policy.organisations.get(flow.source) if flow.source else None
+
+        def keys(algorithm: Algorithm, key_id: str) -> bytes | None:
+            if org is None or org.signing != algorithm:
+                return None
+            if algorithm == ED25519:
+                return org.public_key(key_id)
+            return self.flow_keys(algorithm, key_id) if self.flow_keys is not None else None
+
+        return check(dict(flow.as_sent), value, required, keys)
 
     def _shadow(
         self, record: JsonValue, findings: Sequence[Finding], flow: FlowContext, decision: Decision

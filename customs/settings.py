@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         description="Ed25519 key (PEM) signing audit checkpoints; created (mode 0600) if missing;"
         " `customs audit public-key` prints its public half",
     )
+    flow_keys_dir: Path = Field(
+        REPO_ROOT / "var" / "secrets" / "flow-keys",
+        description="Directory of the HMAC secrets that organisations sign flow headers with: one file"
+        " <org id>.key each (`customs keys flow-new ORG`); re-read when it changes",
+    )
     audit_checkpoint_seconds: float = Field(
         10.0, gt=0, description="Seconds between signed checkpoints of each audit chain"
     )

@@ -392,6 +392,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         "沒有已登記的傳輸與此紀錄的來源、目的地及用途相符：沒有人聲明過這些資料可以傳往該處。",
         "没有已备案的传输与此记录的来源、目的地及用途相符：没有人声明过这些数据可以传往该处。",
     ),
+    "reason.flow_unauthenticated": ("source not verified", "來源未經驗證", "来源未经验证"),
+    "reason.flow_unauthenticated.why": (
+        "The record's source did not vouch for it: the transfer requires the source organisation's signature and it is missing, or a signature is wrong (another key, or the record or its transfer details changed on the way). Who sent it, and where it may go, is unproven.",
+        "此紀錄的來源並未為其擔保：該傳輸須附來源機構的簽署，但紀錄沒有簽署，或簽署不正確（用了其他金鑰，或紀錄及其傳輸資料在途中被更改）。誰發出此紀錄、可傳往何處，均未獲證實。",
+        "此记录的来源并未为其担保：该传输须附来源机构的签名，但记录没有签名，或签名不正确（用了其他密钥，或记录及其传输信息在途中被更改）。谁发出此记录、可传往何处，均未获证实。",
+    ),
     "reason.contract_not_in_force": ("contract not in force", "合約未生效", "合同未生效"),
     "reason.contract_not_in_force.why": (
         "The transfer's contract was not in force on the record's date (before it took effect, or after it ended).",

@@ -2,7 +2,7 @@
 
 A record held for a rule (a finding a rule says to hold, a low-confidence finding) was inspected and
 judged by the policy; a reviewer decides what the rule left open. A record held because its transfer
-itself is in doubt — no filed flow, no legal basis, a contract not in force or of the wrong kind, a
+itself is in doubt — no filed flow, a flow its source did not sign, no legal basis, a contract not in force or of the wrong kind, a
 recipient outside the GBA, important data — or because nobody could read it, was never vouched for:
 releasing it always needs a written justification and a second person with the approver role, and
 important data goes out as is only under a security assessment whose reference the release records.
@@ -19,6 +19,7 @@ UNVOUCHED: frozenset[str] = frozenset(
     {
         Reason.IMPORTANT_DATA,
         Reason.NO_FLOW,
+        Reason.FLOW_UNAUTHENTICATED,  # nobody vouched that the flow headers are the source's own
         Reason.DECODE_ERROR,
         Reason.DESTINATION_OUTSIDE_GBA,
         Reason.CONTRACT_NOT_IN_FORCE,
@@ -32,6 +33,9 @@ UNVOUCHED: frozenset[str] = frozenset(
 PLAIN_WORDS: dict[str, str] = {
     Reason.NO_FLOW: "No filed transfer matches this record's source, destination and purpose: nobody has "
     "declared that this data may go there.",
+    Reason.FLOW_UNAUTHENTICATED: "The record's source did not vouch for it: the transfer requires the "
+    "source organisation's signature and it is missing, or a signature is wrong (another key, or the "
+    "record or its transfer details changed on the way). Who sent it, and where it may go, is unproven.",
     Reason.CONTRACT_NOT_IN_FORCE: "The transfer's contract was not in force on the record's date (before "
     "it took effect, or after it ended).",
     Reason.NO_LEGAL_BASIS: "Personal information would leave the mainland without a legal basis: no "

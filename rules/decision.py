@@ -24,6 +24,9 @@ class FlowContext:
     purpose: str | None
     record_date: date
     important_data: bool = False
+    # The flow headers and customs-signature as sent (text, unnormalised), which a flow signature covers;
+    # empty for a record that came without headers (offline scan, explain).
+    as_sent: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import re
 from datetime import date
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from detectors.entities import ENTITIES, SENSITIVE_CATEGORIES, Category
@@ -43,6 +46,16 @@ class _Model(BaseModel):
 class Organisation(_Model):
     name: str
     jurisdiction: Jurisdiction
+    # How this organisation signs its flow headers (customs/flow_signature.py): hmac-sha256, its secret in
+    # CUSTOMS_FLOW_KEYS_DIR (never here), or ed25519, its public keys below. Unset: it cannot be verified.
+    signing: Literal["hmac-sha256", "ed25519"] | None = None
+    # ed25519 only: key id (the organisation id, or ORG:LABEL) -> public key, base64 of its 32 raw bytes.
+    public_keys: dict[str, str] = Field(default_factory=dict)
+
+    def public_key(self, key_id: str) -> bytes | None:
+        """The raw Ed25519 public key of ``key_id`` (checked when the policy was loaded), if listed."""
+        text = self.public_keys.get(key_id)
+        return base64.b64decode(text) if text is not None else None
 
 
 class Contract(_Model):
@@ -79,6 +92,9 @@ class Flow(_Model):
     consent_for_sensitive: bool = False
     # Whether the statistical NER model reads this flow's free text; unset: the policy's ``ner``.
     ner: bool | None = None
+    # Whether every record of this flow must carry its source's signature (customs-signature); a missing,
+    # malformed or wrong one is quarantined as flow_unauthenticated. Unset: the policy's require_signature.
+    require_signature: bool | None = None
 
 
 class OperatorSpec(_Model):
@@ -130,6 +146,8 @@ class Policy(_Model):
     # Whether the statistical NER model reads free text (names and addresses the rules miss); a flow's
     # own ``ner`` overrides it. Off: the rules alone (e.g. for flows of structured records only).
     ner: bool = True
+    # Whether flows require their source's signature unless they say otherwise (``require_signature``).
+    require_signature: bool = False
     organisations: dict[str, Organisation] = Field(default_factory=dict)
     flows: tuple[Flow, ...] = ()
     rules: tuple[Rule, ...] = ()
@@ -152,6 +170,16 @@ class Policy(_Model):
                 if org not in self.organisations:
                     raise ValueError(f"flows.{index}.{role}: unknown organisation {org!r}")
         _unique("flows", [flow.id for flow in self.flows])
+        for org_id, org in self.organisations.items():
+            _check_signing(org_id, org)
+        for index, flow in enumerate(self.flows):
+            signer = self.organisations[flow.source]
+            if self.signature_required(flow) and signer.signing is None:
+                raise ValueError(
+                    f"flows.{index}.require_signature: the source {flow.source} cannot be verified: give"
+                    f" organisations.{flow.source} signing: hmac-sha256 (its secret in CUSTOMS_FLOW_KEYS_DIR)"
+                    " or signing: ed25519 with its public_keys"
+                )
         _unique("rules", [rule.id for rule in self.rules])
         for index, flow in enumerate(self.flows):
             _check_legal_basis(index, flow, self.organisations)
@@ -166,6 +194,12 @@ class Policy(_Model):
         """Whether the NER model reads the records of this flow (the flow's ``ner``, else the policy's)."""
         flow = self.find_flow(source, destination, purpose)
         return self.ner if flow is None or flow.ner is None else flow.ner
+
+    def signature_required(self, flow: Flow | None) -> bool:
+        """Whether records of ``flow`` (None: a record that matched no flow) must be signed."""
+        if flow is None or flow.require_signature is None:
+            return self.require_signature
+        return flow.require_signature
 
     def find_flow(self, source: str | None, destination: str | None, purpose: str | None) -> Flow | None:
         for flow in self.flows:
@@ -182,6 +216,40 @@ def _unique(section: str, ids: list[str]) -> None:
                 f"{section}.{index}.id: duplicate id {item_id!r} (first at {section}.{first[item_id]})"
             )
         first[item_id] = index
+
+
+def _check_signing(org_id: str, org: Organisation) -> None:
+    """An organisation's signing: Ed25519 with valid public keys under its own key ids, HMAC with none."""
+    at = f"organisations.{org_id}"
+    if org.signing is not None and ":" in org_id:
+        raise ValueError(
+            f"{at}.signing: the id of an organisation that signs has no ':' (key ids are ORG:LABEL)"
+        )
+    if org.signing == "ed25519" and not org.public_keys:
+        raise ValueError(f"{at}.public_keys: signing ed25519 needs at least one public key")
+    if org.signing != "ed25519" and org.public_keys:
+        raise ValueError(f"{at}.public_keys: only an organisation with signing: ed25519 lists public keys")
+    for key_id, text in org.public_keys.items():
+        owner, colon, label = key_id.partition(":")
+        if owner != org_id or (colon and not label):
+            raise ValueError(f"{at}.public_keys.{key_id}: a key id is {org_id} or {org_id}:LABEL")
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32 or not _is_ed25519_point(raw):
+            raise ValueError(
+                f"{at}.public_keys.{key_id}: not an Ed25519 public key (base64 of its 32 raw bytes, as"
+                " `customs keys flow-new --ed25519` prints it)"
+            )
+
+
+def _is_ed25519_point(raw: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        return False
+    return True
 
 
 _REFERENCE_NAMES = {
@@ -409,7 +477,8 @@ def parse_policy(text: bytes, source: str) -> Policy:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
-        if message.startswith(("flows.", "rules.", "review_threshold", "tuning.")) and ": " in message:
+        prefixes = ("flows.", "rules.", "review_threshold", "tuning.", "organisations.")
+        if message.startswith(prefixes) and ": " in message:
             field, message = message.split(": ", 1)
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
         field_name = ".".join(str(p) for p in loc) or "(top level)"

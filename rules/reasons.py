@@ -16,6 +16,15 @@ class Reason(StrEnum):
     """Quarantine: the policy files no flow for the record's source, destination and purpose headers
     (or a header is missing). Only when the policy has ``require_flow: true``."""
 
+    FLOW_UNAUTHENTICATED = "flow_unauthenticated"
+    """Quarantine, before anything else: the flow headers are not vouched for by their source. The flow
+    requires a signature (``require_signature``) and the record has none, or the record carries a
+    ``customs-signature`` that is malformed, names another organisation's key or an unknown one, or does
+    not verify (a header or the value changed, a wrong key) — a present signature is checked even where
+    none is required. ``customs-detail`` says which (``signature_missing``, ``signature_malformed``,
+    ``signature_unsupported``, ``key_not_source``, ``key_unknown``, ``signature_mismatch``); the record is
+    published unchanged, with ``important_data`` too when it claims to be."""
+
     CONTRACT_NOT_IN_FORCE = "contract_not_in_force"
     """Quarantine: the flow's contract is not in force on the record's date (its Kafka timestamp, or
     ``--date`` offline): before ``in_force_from`` or after ``in_force_until``."""

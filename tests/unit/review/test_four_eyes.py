@@ -22,6 +22,7 @@ BINARY = bytes(range(256))
 UNVOUCHED_CASES = [
     pytest.param("important_data", "masked", id="important_data"),
     pytest.param("no_flow", "as_is", id="no_flow"),
+    pytest.param("flow_unauthenticated", "as_is", id="flow_unauthenticated"),
     pytest.param("decode_error", "as_is", id="decode_error"),
     pytest.param("destination_outside_gba", "as_is", id="destination_outside_gba"),
     pytest.param("contract_not_in_force", "as_is", id="contract_not_in_force"),
@@ -182,6 +183,7 @@ def test_every_reason_has_plain_words_and_the_listed_holds_are_unvouched() -> No
     listed = {
         "important_data",
         "no_flow",
+        "flow_unauthenticated",
         "decode_error",
         "destination_outside_gba",
         "contract_not_in_force",
