@@ -48,7 +48,7 @@ MAX_TERM = 200
 MATCH_SECONDS = 0.25
 _ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]{1,47}")
 _SEPARATORS = re.compile(r"[\s\-.()/]+")
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def _alnum(text: str) -> str:
@@ -81,8 +81,9 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
 Validator = Literal["luhn", "iso7064_mod11_2", "mod97", "verhoeff"]
 
 
-def _children(op: Any, av: Any) -> list[Any]:
-    if op in _REPEATS:
+def sub_patterns(op: Any, av: Any) -> list[Any]:
+    """The sub-patterns of one node ``(op, av)`` of a pattern parsed by ``re._parser``."""
+    if op in REPEATS:
         return [av[2]]
     if op is sre.SUBPATTERN:
         return [av[3]]
@@ -95,13 +96,23 @@ def _children(op: Any, av: Any) -> list[Any]:
     return []
 
 
-def _nested_repeat(tree: Any, inside: bool = False) -> bool:
-    """Whether a repeat (of more than one) holds another repeat of more than one anywhere inside it."""
+def _repeats(op: Any, av: Any) -> bool:
+    return op in REPEATS and av[1] > 1
+
+
+def holds_repeat(tree: Any) -> bool:
+    """Whether a parsed pattern repeats anything (more than once) anywhere."""
+    return any(_repeats(op, av) or any(holds_repeat(c) for c in sub_patterns(op, av)) for op, av in tree)
+
+
+def nested_repeat(tree: Any) -> bool:
+    """Whether a repeat (of more than one) in a parsed pattern holds another repeat of more than one anywhere
+    inside it (``(a+)+``, ``(\\d{2,}-?)*``, but also the bounded ``(?:[ -]?\\d{4}){2}``): the shape
+    ``safe_pattern`` refuses in a policy's custom patterns."""
     for op, av in tree:
-        repeats = op in _REPEATS and av[1] > 1
-        if repeats and inside:
+        if _repeats(op, av) and holds_repeat(av[2]):
             return True
-        if any(_nested_repeat(child, inside or repeats) for child in _children(op, av)):
+        if any(nested_repeat(child) for child in sub_patterns(op, av)):
             return True
     return False
 
@@ -115,7 +126,7 @@ def safe_pattern(pattern: str) -> str:
         regex.compile(pattern)
     except (re.error, regex.error) as exc:
         raise ValueError(f"not a regular expression: {exc}") from None
-    if _nested_repeat(tree):
+    if nested_repeat(tree):
         raise ValueError(
             "a repeat inside a repeat (such as (a+)+ or (\\d{2,}-?)*) can backtrack catastrophically; "
             "write it without the nesting"

@@ -1,6 +1,10 @@
 """Our patterns run in ``re`` without a timeout: none may nest a repeat inside an unbounded repeat (the
 shape behind catastrophic backtracking, e.g. ``(a+)+`` or ``(\\d|\\d\\d)*``), and every PATTERN of a
-recognizer must compile in ``re`` so that none silently falls back to the slower ``regex`` path."""
+recognizer must compile in ``re`` so that none silently falls back to the slower ``regex`` path.
+
+The parse-tree walk is the product's (``rules.tuning``: ``sub_patterns``, ``holds_repeat``, the stricter
+``nested_repeat`` that refuses a policy's custom pattern); the finer rule our own patterns are held to (an
+unbounded outer repeat whose passes are not delimited) is built on it here."""
 
 from __future__ import annotations
 
@@ -19,33 +23,7 @@ import detectors.recognizers
 from detectors.recognizers import GbaRecognizer, all_recognizers
 from detectors.recognizers.base import SpanRecognizer, _compile_re, _Compiled
 from detectors.recognizers.cn_passport import CnPassportRecognizer
-
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
-
-
-def _children(op: Any, av: Any) -> list[Any]:
-    """The sub-patterns of one parsed node."""
-    if op in _REPEATS:
-        return [av[2]]
-    if op is sre.SUBPATTERN:
-        return [av[3]]
-    if op is sre.BRANCH:
-        return list(av[1])
-    if op in (sre.ASSERT, sre.ASSERT_NOT):
-        return [av[1]]
-    if op is sre.GROUPREF_EXISTS:
-        return [branch for branch in av[1:] if branch is not None]
-    return []
-
-
-def _has_repeat(tree: Any) -> bool:
-    for op, av in tree:
-        if op in _REPEATS and av[1] > 1:
-            return True
-        if any(_has_repeat(child) for child in _children(op, av)):
-            return True
-    return False
-
+from rules.tuning import REPEATS, holds_repeat, nested_repeat, sub_patterns
 
 # Characters the check compares sets over: ASCII, Latin-1 and Latin Extended, CJK punctuation, a block of
 # common CJK ideographs and the full-width forms: what our patterns' classes are written in.
@@ -107,7 +85,7 @@ def _chars(tree: Any, ignore_case: bool) -> set[str]:
         elif op is sre.ANY:
             found |= set(_UNIVERSE)
         elif op not in (sre.ASSERT, sre.ASSERT_NOT):
-            for child in _children(op, av):
+            for child in sub_patterns(op, av):
                 found |= _chars(child, ignore_case)
     return found
 
@@ -116,10 +94,10 @@ def _repeated_chars(tree: Any, ignore_case: bool) -> set[str]:
     """The characters of every repeated part of ``tree``."""
     found: set[str] = set()
     for op, av in tree:
-        if op in _REPEATS and av[1] > 1:
+        if op in REPEATS and av[1] > 1:
             found |= _chars(av[2], ignore_case)
         elif op not in (sre.ASSERT, sre.ASSERT_NOT):
-            for child in _children(op, av):
+            for child in sub_patterns(op, av):
                 found |= _repeated_chars(child, ignore_case)
     return found
 
@@ -132,7 +110,7 @@ def _delimited(body: Any, ignore_case: bool) -> bool:
     for op, av in body:
         single = op in (sre.LITERAL, sre.IN)
         words = (
-            op in (sre.SUBPATTERN, sre.BRANCH) and not _has_repeat([(op, av)]) and _min_width([(op, av)]) > 0
+            op in (sre.SUBPATTERN, sre.BRANCH) and not holds_repeat([(op, av)]) and _min_width([(op, av)]) > 0
         )
         if (single or words) and not (_chars([(op, av)], ignore_case) & repeated):
             return True
@@ -145,7 +123,7 @@ def _min_width(tree: Any) -> int:
     for op, av in tree:
         if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY):
             width += 1
-        elif op in _REPEATS:
+        elif op in REPEATS:
             width += av[0] * _min_width(av[2])
         elif op is sre.SUBPATTERN:
             width += _min_width(av[3])
@@ -162,13 +140,13 @@ def nested_unbounded_repeat(pattern: str, flags: int = 0) -> bool:
     def visit(tree: Any) -> bool:
         for op, av in tree:
             if (
-                op in _REPEATS
+                op in REPEATS
                 and av[1] == sre.MAXREPEAT
-                and _has_repeat(av[2])
+                and holds_repeat(av[2])
                 and not _delimited(av[2], ignore_case)
             ):
                 return True
-            if any(visit(child) for child in _children(op, av)):
+            if any(visit(child) for child in sub_patterns(op, av)):
                 return True
         return False
 
@@ -193,6 +171,8 @@ def nested_unbounded_repeat(pattern: str, flags: int = 0) -> bool:
 )
 def test_the_check_itself(pattern: str, nested: bool) -> None:
     assert nested_unbounded_repeat(pattern) is nested
+    if nested:  # a custom pattern in a policy is held to a stricter rule: refused too
+        assert nested_repeat(sre_parse.parse(pattern))
 
 
 def _recognizer_patterns() -> list[tuple[str, str, int]]:
