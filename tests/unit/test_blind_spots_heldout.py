@@ -1,6 +1,6 @@
 """A held-out adversarial set for issue 14 ("no blind spots"), written from the README alone.
 
-About 250 synthetic records, built here deterministically, carry identifiers in the shapes issue 14 names and
+About 260 synthetic records, built here deterministically, carry identifiers in the shapes issue 14 names and
 their combinations: JSON numbers (big ints, floats, exponents, in arrays, nested), object keys, full-width and
 mixed digits, ideographic and other spaces, invisible characters inside numbers, spaced/dashed/dotted numbers,
 unallocated phone ranges under phone field names in English, 简体 and 繁體, international prefixes, old and
@@ -679,6 +679,23 @@ def _text(s: _Set) -> None:
     )
 
 
+def _documents(s: _Set) -> None:
+    f = "identity-documents"
+    h = hk_id("A")
+    s.add(f, "HK ID without brackets", {"hkid": h.replace("(", "").replace(")", "")}, h)
+    h = hk_id("C")
+    s.add(f, "HK ID with a space before the check", {"hkid": h.replace("(", " ").replace(")", "")}, h)
+    h = hk_id("Z")
+    s.add(f, "HK ID in lower case", {"note": "HKID " + h.lower()}, h)
+    h = hk_id("WX")
+    s.add(f, "HK ID two letters in full-width", {"身份證": fw(h.replace("W", "Ｗ").replace("X", "Ｘ"))}, h)
+    s.add(f, "Macau ID under mo_id", {"mo_id": (i := mo_id())}, i)
+    s.add(f, "passport under passport_no", {"passport_no": "E" + (p := _rand(8))}, p)
+    s.add(f, "exit permit under 通行证号码", {"通行证号码": "C" + (p := _rand(8))}, p)
+    s.add(f, "home return permit under 回鄉證號碼", {"回鄉證號碼": "H" + (p := _rand(8))}, p)
+    s.add(f, "passport with zero-width", {"passport": "E" + spread(p := _rand(8), "\u200b")}, p)
+
+
 def _urls(s: _Set) -> None:
     f = "urls"
     s.add(f, "query phone", {"url": "https://example.com/cb?phone=" + (m := cn_mobile()) + "&ts=1"}, m)
@@ -781,7 +798,7 @@ def build() -> list[Case]:
     s = _Set()
     for part in (_numbers, _keys, _widths, _invisible, _separators, _unallocated, _prefixes):
         part(s)
-    for part in (_old_and_wrong, _minors, _duplicates, _text, _urls, _combos, _escapes):
+    for part in (_old_and_wrong, _minors, _duplicates, _text, _documents, _urls, _combos, _escapes):
         part(s)
     return s.cases
 
