@@ -23,7 +23,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from customs.flow_signature import ED25519, HMAC_SHA256, Algorithm, FlowKey
+from customs.flow_signature import ED25519, HMAC_SHA256, Algorithm, FlowKey, key_owner
 
 log = logging.getLogger("customs.flow_keys")
 
@@ -110,6 +110,29 @@ def load_flow_key(path: Path, key_id: str | None = None) -> FlowKey:
     if len(secret) < MIN_SECRET:
         raise ValueError(f"{path}: an HMAC secret needs at least {MIN_SECRET} characters")
     return FlowKey(name, HMAC_SHA256, secret=secret)
+
+
+def signing_keys(directory: Path) -> dict[str, FlowKey]:
+    """The producers' side of a key directory (the feed, a test): one signing key per organisation, from
+    ``ORG.key`` (HMAC) or ``ORG.pem`` (Ed25519); a labelled key (``ORG:LABEL``) only where the organisation
+    has no unlabelled one. Files that are not keys are skipped (by name in the log)."""
+    keys: dict[str, FlowKey] = {}
+    try:
+        paths = sorted(p for p in directory.iterdir() if p.suffix in {SUFFIX, ".pem"})
+    except OSError:
+        return keys
+    for path in paths:
+        if path.name.startswith("."):
+            continue
+        try:
+            key = load_flow_key(path)
+        except (OSError, ValueError, UnicodeDecodeError):
+            log.warning("flow key %s cannot be loaded; not signing with it", path.name)
+            continue
+        org = key_owner(key.key_id)
+        if org not in keys or ":" in keys[org].key_id:
+            keys[org] = key
+    return keys
 
 
 def _write_new(path: Path, data: bytes) -> None:

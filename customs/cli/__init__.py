@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 
 from customs.cli.audit import audit_app, subject_app
+from customs.cli.keys import keys_app
 from customs.cli.policy import policy_app
 from customs.cli.report import report_app
 from customs.logs import configure as configure_logging
@@ -27,6 +28,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
 app.add_typer(subject_app, name="subject")
 app.add_typer(report_app, name="report")
+app.add_typer(keys_app, name="keys")
 
 PolicyOption = Annotated[
     str | None,
@@ -206,16 +208,41 @@ def feed(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic generator")] = 0,
     avro_share: Annotated[float, typer.Option(help="Share of bank records sent as Avro")] = 0.5,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the last deliveries")] = 30.0,
+    flow_keys: Annotated[
+        Path | None,
+        typer.Option(
+            "--flow-keys",
+            help="Sign each record whose source has a key here (ORG.key: HMAC, ORG.pem: Ed25519);"
+            " default CUSTOMS_FLOW_KEYS_DIR",
+        ),
+    ] = None,
+    sign: Annotated[
+        bool, typer.Option(help="Sign flow headers where a key is found (--no-sign: never)")
+    ] = True,
+    forged_share: Annotated[
+        float, typer.Option(help="Share of the signing sources' records sent with a forged signature")
+    ] = 0.0,
 ) -> None:
     """Publish synthetic GBA records (TCM visits, bank credit, insurance claims, supply chain, malformed).
     Exits 1 unless the broker confirmed every record."""
+    from customs.flow_keys import signing_keys
     from customs.samples.feed import NotDelivered, publish
 
     settings = _settings()
     _one_shot_logging(settings)
+    keys = signing_keys(flow_keys or settings.flow_keys_dir) if sign else {}
+    if keys:
+        typer.echo(f"signing the records of {', '.join(sorted(keys))}", err=True)
     try:
         sent = publish(
-            settings, count=count, rate=rate, seed=seed, avro_share=avro_share, flush_timeout=timeout
+            settings,
+            count=count,
+            rate=rate,
+            seed=seed,
+            avro_share=avro_share,
+            flush_timeout=timeout,
+            flow_keys=keys,
+            forged_share=forged_share,
         )
     except NotDelivered as exc:
         _kafka_down(str(exc))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from confluent_kafka import Producer
 
 from customs import headers as h
 from customs.codec import SchemaStore, encode_avro
+from customs.flow_signature import FlowKey, sign_headers
 from customs.samples.generator import SampleRecord, generate
 from customs.settings import Settings
 from streams.kafka_security import confluent_security
@@ -28,6 +29,7 @@ class NotDelivered(RuntimeError):
 
 
 AVRO_KIND = "bank_credit"
+FORGED_SECRET = b"an-impostor-does-not-have-the-real-key"
 
 
 def encoded(sample: SampleRecord, schemas: SchemaStore, as_avro: bool) -> bytes:
@@ -44,6 +46,21 @@ def flow_headers(sample: SampleRecord) -> list[tuple[str, str | bytes | None]]:
         (h.DESTINATION, sample.flow.destination.encode()),
         (h.PURPOSE, sample.flow.purpose.encode()),
     ]
+
+
+def signed_headers(
+    sample: SampleRecord, value: bytes, keys: Mapping[str, FlowKey], forged: bool = False
+) -> list[tuple[str, str | bytes | None]]:
+    """The flow headers, signed with the source's key when ``keys`` has one. ``forged``: signed with a
+    stranger's secret under the source's key id instead, as an impostor would (the demo shows the gateway
+    holding such records as flow_unauthenticated)."""
+    headers = flow_headers(sample)
+    key = keys.get(sample.flow.source)
+    if key is None:
+        return headers
+    if forged:
+        key = FlowKey(key.key_id, "hmac-sha256", secret=FORGED_SECRET)
+    return list(sign_headers(value, headers, key))
 
 
 def samples(count: int, seed: int, settings: Settings) -> Iterator[SampleRecord]:
@@ -70,10 +87,15 @@ def publish(
     on_sent: Callable[[SampleRecord], None] | None = None,
     flush_timeout: float = FLUSH_TIMEOUT,
     on_delivered: Callable[[], None] | None = None,
+    flow_keys: Mapping[str, FlowKey] | None = None,
+    forged_share: float = 0.0,
 ) -> int:
     """Publish records to the first inbound topic; returns how many were delivered (every one: else
     :class:`NotDelivered` says how many of them the broker did not confirm within ``flush_timeout``).
-    ``on_delivered`` is called for each record the broker confirmed (from a ``poll``)."""
+    ``on_delivered`` is called for each record the broker confirmed (from a ``poll``). ``flow_keys``: the
+    signing key of each source organisation that signs (``customs.flow_keys.signing_keys``); of their
+    records, ``forged_share`` (spread evenly) carry a forged signature."""
+    keys = flow_keys or {}
     producer = Producer(
         client_config(
             settings.bootstrap_servers,
@@ -103,9 +125,9 @@ def publish(
             key = sample.record["id"].encode() if sample.record and "id" in sample.record else None
             while True:
                 try:
-                    producer.produce(
-                        topic, value=value, key=key, headers=flow_headers(sample), on_delivery=delivered
-                    )
+                    forged = (index * 4993 % 1000) < forged_share * 1000
+                    headers = signed_headers(sample, value, keys, forged)
+                    producer.produce(topic, value=value, key=key, headers=headers, on_delivery=delivered)
                     break
                 except BufferError:
                     producer.poll(0.1)
