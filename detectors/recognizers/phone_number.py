@@ -174,31 +174,32 @@ def number_and_regions(text: str) -> tuple[str, tuple[str | None, ...]]:
 
 
 @lru_cache(maxsize=4096)  # ``phonenumbers`` parsing costs tens of microseconds; numbers repeat
-@lru_cache(maxsize=4096)
-def is_gba_number(text: str) -> bool:
-    """``text`` is a valid mainland, Hong Kong or Macau number (with or without country code)."""
+def gba_numbers(text: str) -> tuple[phonenumbers.PhoneNumber, ...]:
+    """The valid mainland, Hong Kong or Macau numbers ``text`` reads as, one for each region it is parsed
+    for (``number_and_regions``); empty when it is none. Parsed once for both questions asked of a
+    matched number: is it one of ours (``is_gba_number``), and does it reach a business
+    (``is_business_number``)."""
     compact, candidates = number_and_regions(text)
-    for region in candidates:
-        number = parse_number(compact, region)
-        if number is None:
-            continue
-        if phonenumbers.region_code_for_number(number) in GBA_REGIONS and valid_number(number):
-            return True
-    return False
-
-
-@lru_cache(maxsize=4096)
-def is_business_number(text: str) -> bool:
-    """``text`` is a valid mainland, Hong Kong or Macau number that reaches a business: toll-free,
-    premium-rate, shared-cost or universal access (``400 812 3456``, ``+852 800 933 933``)."""
-    compact, candidates = number_and_regions(text)
+    found = []
     for region in candidates:
         number = parse_number(compact, region)
         if (
             number is not None
             and phonenumbers.region_code_for_number(number) in GBA_REGIONS
             and valid_number(number)
-            and business_number(number)
         ):
-            return True
-    return False
+            found.append(number)
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def is_gba_number(text: str) -> bool:
+    """``text`` is a valid mainland, Hong Kong or Macau number (with or without country code)."""
+    return bool(gba_numbers(text))
+
+
+@lru_cache(maxsize=4096)
+def is_business_number(text: str) -> bool:
+    """``text`` is a valid mainland, Hong Kong or Macau number that reaches a business: toll-free,
+    premium-rate, shared-cost or universal access (``400 812 3456``, ``+852 800 933 933``)."""
+    return any(business_number(number) for number in gba_numbers(text))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from phonenumbers import PhoneNumber
 from presidio_analyzer import RecognizerResult
 
 from customs.samples.corpus import labelled_corpus
 from detectors.classify import Classifier
-from detectors.recognizers import person
+from detectors.phone_parse import parse_number
+from detectors.recognizers import person, phone_number
 from detectors.recognizers.base import union_prefilter
 from detectors.recognizers.date_of_birth import is_birth_hint
 from detectors.recognizers.health_data import (
@@ -87,6 +90,23 @@ def test_cached_health_spans_equal_uncached() -> None:
 def test_phone_validation_cache() -> None:
     assert is_gba_number("13812345678") is is_gba_number("13812345678") is True
     assert is_gba_number("12345678901") is False
+
+
+def test_a_matched_number_is_parsed_once_for_both_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a number is one of ours and whether it reaches a business share one parse per region."""
+    parsed: list[tuple[str, str | None]] = []
+
+    def counting(compact: str, region: str | None) -> PhoneNumber | None:
+        parsed.append((compact, region))
+        return parse_number(compact, region)
+
+    monkeypatch.setattr(phone_number, "parse_number", counting)
+    for cached in (phone_number.gba_numbers, phone_number.is_gba_number, phone_number.is_business_number):
+        cached.cache_clear()
+    for text, regions in (("13912345670", 1), ("4008123456", 1), ("2786 4410", 2)):
+        assert phone_number.is_gba_number(text) and phone_number.is_business_number(text) in (True, False)
+        assert len(parsed) == regions, text
+        parsed.clear()
 
 
 def test_trigger_plans_cover_every_recognizer() -> None:
