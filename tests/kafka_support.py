@@ -18,6 +18,7 @@ from confluent_kafka import Consumer, Message, TopicPartition
 from customs import headers as h
 from customs.samples.feed import publish
 from customs.settings import Settings
+from tests.net import wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA = REPO / "deploy" / "kafka" / "kafka"
@@ -180,11 +181,10 @@ def wait_for_commits(settings: Settings, timeout: float) -> None:
     """Offsets are committed with the last transaction; wait for it rather than race it."""
     inbound = settings.inbound_topic_names[0]
     ends = end_offsets(settings.bootstrap_servers, inbound, settings.partitions)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (
+    wait_until(
+        lambda: (
             committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, settings.partitions)
             == ends
-        ):
-            return
-        time.sleep(0.5)
+        ),
+        timeout,
+    )

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from review.publisher import APPROVED_BY, RELEASED_BY
 from streams.topics import create_topics
 from tests.integration.test_review_release import RESIDENT_ID, publish_quarantined
 from tests.kafka_support import CUSTOMS, REPO, read_committed, settings_env
+from tests.net import answers, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -60,16 +60,9 @@ def service(customs_settings: Settings, tmp_path: Path) -> Iterator[str]:
     process = subprocess.Popen([str(CUSTOMS), "review"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/login", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "review.log").read_text()) from None
-                time.sleep(0.5)
+        up = wait_until(lambda: process.poll() is not None or answers(f"{base}/login"), 60)
+        if not up or process.poll() is not None:
+            raise RuntimeError((tmp_path / "review.log").read_text())
         yield base
     finally:
         process.terminate()

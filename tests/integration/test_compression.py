@@ -8,7 +8,7 @@ import asyncio
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from customs.settings import Settings
 from review.kafka import QuarantineConsumer
 from review.runner import build_review, quarantined, review_group
 from streams.topics import create_topics
+from tests.net import wait_until
 
 from .conftest import (
     WorkerProcess,
@@ -111,15 +112,6 @@ def unreadable_without_cramjam(settings: Settings, topic: str, partition: int) -
         aiokafka_codec.cramjam = library
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_every_codec_is_routed_exactly_once(
     engine_settings: Settings, workers: list[WorkerProcess], tmp_path: Path
 ) -> None:
@@ -135,7 +127,7 @@ def test_every_codec_is_routed_exactly_once(
     count = PER_CODEC * len(CODECS)
     routed, audit = collect_outputs(settings, count, timeout=240)
     assert len(routed) >= count, f"only {len(routed)} of {count} routed; worker log:\n{worker.log()[-3000:]}"
-    _wait_for(  # offsets are committed with the last transaction
+    wait_until(  # offsets are committed with the last transaction
         lambda: (
             set(committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, 4).values())
             == {PER_CODEC}
@@ -166,7 +158,7 @@ def test_a_worker_without_a_codec_library_keeps_those_records_in_kafka_and_stays
     blind.start()
 
     unreadable = "a fetched Kafka batch is compressed with lz4, which needs the Python package cramjam"
-    assert _wait_for(lambda: unreadable in blind.log(), 120), f"no line about lz4:\n{blind.log()[-3000:]}"
+    assert wait_until(lambda: unreadable in blind.log(), 120), f"no line about lz4:\n{blind.log()[-3000:]}"
     # More records for the readable partitions: they go on being routed (and committed) meanwhile.
     produce(settings, inbound, 1, "gzip", 40, seed=65)
     produce(settings, inbound, 2, "gzip", 40, seed=66)
@@ -174,7 +166,7 @@ def test_a_worker_without_a_codec_library_keeps_those_records_in_kafka_and_stays
     def committed() -> dict[int, int]:
         return committed_offsets(settings.bootstrap_servers, settings.app_id, inbound, 3)
 
-    readable_done = _wait_for(lambda: committed()[1] == 100 and committed()[2] == 100, 90)
+    readable_done = wait_until(lambda: committed()[1] == 100 and committed()[2] == 100, 90)
     assert readable_done, f"committed {committed()}; worker log:\n{blind.log()[-3000:]}"
     assert committed()[0] <= 60, "an offset past the unreadable lz4 batch was committed"
     assert blind.process is not None and blind.process.poll() is None, "the worker exited"
@@ -192,7 +184,7 @@ def test_a_worker_without_a_codec_library_keeps_those_records_in_kafka_and_stays
     count = 60 * 4 + 40 * 2
     routed, audit = collect_outputs(settings, count, timeout=240)
     assert len(routed) >= count, f"only {len(routed)} of {count} routed; worker log:\n{worker.log()[-3000:]}"
-    _wait_for(lambda: committed() == {0: 120, 1: 100, 2: 100}, 30)
+    wait_until(lambda: committed() == {0: 120, 1: 100, 2: 100}, 30)
     assert_exactly_once(settings, routed, audit, count)
 
 

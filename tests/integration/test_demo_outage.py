@@ -17,6 +17,7 @@ import pytest
 from customs.settings import Settings
 from load.ports import free_port, free_port_run
 from tests.kafka_support import KAFKA, end_offsets, read_committed
+from tests.net import wait_until
 
 pytestmark = pytest.mark.integration
 SUMMARY = r"Routed: allow ([\d,]+), mask ([\d,]+), quarantine ([\d,]+) \(fed ([\d,]+)\)"
@@ -53,15 +54,17 @@ def test_demo_totals_match_what_was_routed_across_an_outage(tmp_path: Path) -> N
         text=True,
     )
     topics = [settings.output_topic_names[d] for d in ("allow", "mask", "quarantine")]
+
+    def routing() -> bool:  # records are being routed (or the demo has ended)
+        if demo.poll() is not None:
+            return True
+        try:
+            return sum(sum(end_offsets(settings.bootstrap_servers, t, 2).values()) for t in topics) > 100
+        except Exception:  # the topics may not exist yet
+            return False
+
     try:
-        deadline = time.monotonic() + 150
-        while time.monotonic() < deadline and demo.poll() is None:  # until records are being routed
-            time.sleep(2)
-            try:
-                if sum(sum(end_offsets(settings.bootstrap_servers, t, 2).values()) for t in topics) > 100:
-                    break
-            except Exception:  # the topics may not exist yet
-                continue
+        wait_until(routing, 150, 2)
         _kafka(broker_env, "stop")  # an outage mid-stream
         time.sleep(12)
         _kafka(broker_env, "start")

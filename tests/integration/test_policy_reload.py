@@ -18,6 +18,7 @@ from customs.samples.feed import publish
 from customs.settings import Settings
 from rules.policy import load_policy, parse_policy
 from streams.topics import create_topics
+from tests.net import wait_until
 
 from .conftest import WorkerProcess, end_offsets, read_committed
 
@@ -121,9 +122,7 @@ def test_policy_from_a_compacted_topic(
     worker.settings = customs_settings.model_copy(update={"policy": str(policy)})
     create_topics(customs_settings)
     worker.start()
-    deadline = time.monotonic() + 60
-    while "policy reloaded from" not in worker.log() and time.monotonic() < deadline:
-        time.sleep(0.5)
+    wait_until(lambda: "policy reloaded from" in worker.log(), 60)
     assert f"policy reloaded from {topic}" in worker.log(), worker.log()[-3000:]
 
     assert publish(customs_settings, count=200, seed=31) == 200
@@ -132,9 +131,7 @@ def test_policy_from_a_compacted_topic(
 
     producer.produce(topic, key=b"policy", value=BROKEN.encode())
     producer.flush(30)
-    deadline = time.monotonic() + 30
-    while "policy reload refused" not in worker.log() and time.monotonic() < deadline:
-        time.sleep(0.5)
+    wait_until(lambda: "policy reload refused" in worker.log(), 30)
     assert publish(customs_settings, count=200, seed=32) == 200
     second = _routed(customs_settings, 400)
     assert len(second) == 400 and {_stamp(m)[2] for m in second} == {v2}  # the old policy stays in force

@@ -23,6 +23,7 @@ from review.db import SQLiteDatabase
 from review.models import QueueFilter
 from review.store import Store
 from streams.topics import create_topics
+from tests.net import answers, wait_until
 
 from .conftest import CUSTOMS, WorkerProcess, settings_env
 
@@ -45,15 +46,8 @@ def _scalar(base: str, expr: str) -> float | None:
 
 
 def _wait_for(what: str, check: Callable[[], bool], timeout: float, log: Callable[[], str]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}\n{log()[-3000:]}")
+    if not wait_until(check, timeout):  # an OSError: not listening yet
+        pytest.fail(f"timed out waiting for {what}\n{log()[-3000:]}")
 
 
 @pytest.fixture()
@@ -134,12 +128,12 @@ def prometheus(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-
-        def ready() -> bool:
-            with urllib.request.urlopen(f"{base}/-/ready", timeout=2) as response:
-                return bool(response.status == 200)
-
-        _wait_for("Prometheus to be ready", ready, 30, lambda: log_path.read_text(errors="replace"))
+        _wait_for(
+            "Prometheus to be ready",
+            lambda: answers(f"{base}/-/ready"),
+            30,
+            lambda: log_path.read_text(errors="replace"),
+        )
         yield base, log_path
     finally:
         process.terminate()

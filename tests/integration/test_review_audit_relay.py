@@ -18,6 +18,7 @@ from review.db import Database
 from review.store import Store
 from streams.audit_export import from_topic
 from streams.topics import create_topics
+from tests.net import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -107,11 +108,13 @@ def test_the_review_service_publishes_its_actions(review: Review, tmp_path: Path
             [str(customs), "review"], env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        deadline = time.monotonic() + 90
         events: list[dict[str, object]] = []
-        while time.monotonic() < deadline and not events:
-            time.sleep(2)
-            events = review_events(Review(settings, review.store))
+
+        def relayed() -> bool:
+            events[:] = review_events(Review(settings, review.store))
+            return bool(events)
+
+        wait_until(relayed, 90, 2)
         assert [e["action"] for e in events] == ["reveal"], (tmp_path / "review.log").read_text()[-2000:]
     finally:
         process.terminate()

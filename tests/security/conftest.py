@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from load.ports import free_port_run
 from streams.kafka_security import confluent_security
 from streams.reach import KafkaUnreachable, check_reachable
 from tests.kafka_support import KAFKA, REPO
+from tests.net import wait_until
 from tests.tls_certs import TestPki, make_pki
 
 KAFKA_VERSION = os.environ.get("KAFKA_VERSION", "4.1.1")
@@ -139,15 +139,16 @@ def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBr
     found = SecureBroker(f"127.0.0.1:{port}", pki, passwords)
     try:
         admin = found.settings("admin")
-        deadline = time.monotonic() + 120
-        while True:
+
+        def reachable() -> bool:
             assert broker.poll() is None, f"broker exited; see {folder / 'logs'}"
             try:
                 check_reachable(admin.bootstrap_servers, 5, confluent_security(admin))
-                break
             except KafkaUnreachable:
-                assert time.monotonic() < deadline, f"no SASL_SSL broker within 120 s; see {folder / 'logs'}"
-                time.sleep(1)
+                return False
+            return True
+
+        assert wait_until(reachable, 120, 1), f"no SASL_SSL broker within 120 s; see {folder / 'logs'}"
         yield found
     finally:
         broker.terminate()

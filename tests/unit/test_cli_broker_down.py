@@ -6,31 +6,25 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from customs.cli import app
+from load.ports import free_port
+from tests.net import wait_until
 
 CUSTOMS = Path(sys.executable).parent / "customs"
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture()
 def env(tmp_path: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "CUSTOMS_BOOTSTRAP_SERVERS": f"127.0.0.1:{_closed_port()}",
+        "CUSTOMS_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
         "CUSTOMS_KAFKA_TIMEOUT": "2",
         "CUSTOMS_PSEUDONYM_KEY": "unit-test-key",
         "CUSTOMS_REVIEW_DB": str(tmp_path / "review.db"),
@@ -78,9 +72,7 @@ def test_a_worker_says_why_it_waits_and_stops_cleanly(env: dict[str, str], tmp_p
             [str(CUSTOMS), "worker"], env=env, cwd=tmp_path, stdout=handle, stderr=handle
         )
     try:
-        deadline = time.monotonic() + 60
-        while "trying again" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: "trying again" in log.read_text(), 60, 0.2)
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=30)
@@ -103,7 +95,7 @@ def test_kafka_log_lines_are_routed_and_rate_limited(caplog: pytest.LogCaptureFi
 
     kafka_logger().setLevel(logging.NOTSET)
     with caplog.at_level(logging.WARNING, logger="customs.kafka"), pytest.raises(KafkaUnreachable):
-        check_reachable(f"127.0.0.1:{_closed_port()}", 1.5)
+        check_reachable(f"127.0.0.1:{free_port()}", 1.5)
     routed = [r.getMessage() for r in caplog.records if r.name == "customs.kafka"]
     assert routed and all("Connect to" in m or "brokers are down" in m for m in routed), routed
     assert len(routed) <= 2, routed  # librdkafka retries many times a second

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 
 import pytest
 from prometheus_client import CollectorRegistry
 
 from customs.factory import build_inspector
 from customs.settings import Settings
+from load.ports import free_port
 from streams.gateway import BatchGateway
 from streams.metrics import GatewayMetrics
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _run_briefly(settings: Settings, seconds: float) -> float:
@@ -32,7 +26,7 @@ async def _run_briefly(settings: Settings, seconds: float) -> float:
 
 
 def test_waits_for_an_unreachable_broker_until_stopped(caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(bootstrap_servers=f"127.0.0.1:{_closed_port()}", pseudonym_key="unit-test-key")  # type: ignore[arg-type]
+    settings = Settings(bootstrap_servers=f"127.0.0.1:{free_port()}", pseudonym_key="unit-test-key")  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING, logger="customs.gateway"):
         took = asyncio.run(_run_briefly(settings, 2.5))
     assert 2.0 < took < 10, took
