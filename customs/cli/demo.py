@@ -11,8 +11,10 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
+from importlib import resources
 from pathlib import Path
 
+import yaml
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -20,6 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from customs import headers as h
+from customs.flow_keys import new_hmac_key, signing_keys
 from customs.samples.feed import NotDelivered, publish
 from customs.settings import REPO_ROOT, Settings
 from streams.kafka_security import confluent_security
@@ -27,6 +30,8 @@ from streams.peek import display_codec, readable
 from streams.topics import create_topics
 
 DECISIONS = ("allow", "mask", "quarantine")
+SIGNED_SOURCE, SIGNED_FLOW = "dg-factory", "supply-chain"  # the demo's flow that requires signatures
+FORGED_SHARE = 0.05  # of the signing source's records, sent with a forged signature
 WINDOW_SECONDS = 10.0  # rates are taken over the last this many seconds
 BROKER_CHECK_SECONDS = 2.0
 
@@ -179,6 +184,29 @@ class _FeedStopped(Exception):
     pass
 
 
+def signed_demo_policy(settings: Settings) -> Settings:
+    """With the shipped policy, the demo runs its copy in which the Dongguan factory signs its flow headers
+    (an HMAC key made once in ``CUSTOMS_FLOW_KEYS_DIR``) and its supply-chain flow requires it; the feed
+    signs its records and forges a few, which the live view shows held as ``flow_unauthenticated``."""
+    if settings.policy != "gba-default":
+        return settings
+    key = settings.flow_keys_dir / f"{SIGNED_SOURCE}.key"
+    if not key.exists():
+        new_hmac_key(key)
+    preset = resources.files("rules.presets").joinpath("gba-default.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(preset)
+    data["name"] = "gba-default-signed"
+    data["organisations"][SIGNED_SOURCE]["signing"] = "hmac-sha256"
+    for flow in data["flows"]:
+        if flow["id"] == SIGNED_FLOW:
+            flow["require_signature"] = True
+    path = REPO_ROOT / "var" / "demo" / "gba-default-signed.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = f"# customs demo: gba-default, with {SIGNED_SOURCE} signing and {SIGNED_FLOW} requiring it\n"
+    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return settings.model_copy(update={"policy": str(path)})
+
+
 def _feed(settings: Settings, rate: float, tally: Tally, stop: threading.Event) -> None:
     def sent(_sample: object) -> None:
         if stop.is_set():
@@ -188,7 +216,16 @@ def _feed(settings: Settings, rate: float, tally: Tally, stop: threading.Event) 
         tally.fed += 1
 
     with contextlib.suppress(_FeedStopped, NotDelivered):
-        publish(settings, count=0, rate=rate, seed=int(time.time()), on_sent=sent, on_delivered=delivered)
+        publish(
+            settings,
+            count=0,
+            rate=rate,
+            seed=int(time.time()),
+            on_sent=sent,
+            on_delivered=delivered,
+            flow_keys=signing_keys(settings.flow_keys_dir),
+            forged_share=FORGED_SHARE,
+        )
 
 
 DEMO_USERS = (("demo-reviewer", "reviewer"), ("demo-approver", "approver"), ("demo-admin", "admin"))
@@ -220,6 +257,7 @@ def demo_users(settings: Settings) -> Path:
 
 def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
     console = Console()
+    settings = signed_demo_policy(settings)
     log_dir = REPO_ROOT / "var" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     worker_log = log_dir / "worker.log"

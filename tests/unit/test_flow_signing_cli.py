@@ -98,3 +98,38 @@ def test_scan_holds_every_unsigned_record_of_a_flow_requiring_signatures(tmp_pat
     assert free.exit_code == 0, free.output
     rows = [json.loads(line) for line in (tmp_path / "free" / "decisions.jsonl").read_text().splitlines()]
     assert all("flow_unauthenticated" not in row["reasons"] for row in rows)
+
+
+def test_the_demo_runs_the_shipped_policy_with_one_flow_requiring_signatures(tmp_path: Path) -> None:
+    from customs.cli.demo import SIGNED_FLOW, SIGNED_SOURCE, signed_demo_policy
+    from customs.flow_keys import signing_keys
+    from rules.policy import load_policy
+
+    settings = Settings(pseudonym_key="k", flow_keys_dir=tmp_path)  # type: ignore[arg-type]
+    demo = signed_demo_policy(settings)
+    policy = load_policy(demo.policy)
+    [flow] = [f for f in policy.flows if f.id == SIGNED_FLOW]
+    assert policy.signature_required(flow) and policy.organisations[SIGNED_SOURCE].signing == "hmac-sha256"
+    assert sum(policy.signature_required(f) for f in policy.flows) == 1
+    assert set(signing_keys(tmp_path)) == {SIGNED_SOURCE}  # the feed signs with the key the gateway reads
+    assert demo.as_env()["CUSTOMS_POLICY"] == demo.policy  # the worker the demo starts runs it
+    other = settings.model_copy(update={"policy": "mask-all"})
+    assert signed_demo_policy(other) is other
+
+
+def test_the_feed_signs_with_the_sources_key_and_forges_on_request(tmp_path: Path) -> None:
+    from customs.flow_keys import FlowKeys, new_hmac_key, signing_keys
+    from customs.flow_signature import Unauthenticated, check
+    from customs.samples.feed import signed_headers
+    from customs.samples.generator import generate
+
+    new_hmac_key(tmp_path / "dg-factory.key")
+    keys, gateway = signing_keys(tmp_path), FlowKeys(tmp_path).lookup
+    samples = list(generate(200, seed=3))
+    factory = next(s for s in samples if s.flow.source == "dg-factory")
+    other = next(s for s in samples if s.flow.source != "dg-factory")
+    value = factory.payload()
+    assert check(h.as_text(signed_headers(factory, value, keys)), value, True, gateway) is None
+    forged = h.as_text(signed_headers(factory, value, keys, forged=True))
+    assert check(forged, value, True, gateway) is Unauthenticated.MISMATCH
+    assert h.SIGNATURE not in h.as_text(signed_headers(other, other.payload(), keys))
