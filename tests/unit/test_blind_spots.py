@@ -46,6 +46,15 @@ CASES: list[tuple[str, JsonValue, tuple[str, ...], str]] = [
     ("hk-unallocated", {"id": "l3", "mobile": "9950 7668"}, ("99507668",), "mask"),
     ("old-id", {"id": "l4", "id_no": "110105491231002"}, ("110105491231002",), "mask"),
     ("mistyped-id", {"id": "l5", "身份证": "110105194912310021"}, ("110105194912310021",), "mask"),
+    ("unallocated-after-a-word", {"id": "l6", "note": "手机：14912345678"}, ("14912345678",), "mask"),
+    ("hk-after-a-word", {"id": "l7", "note": "電話 9950 7668"}, ("99507668",), "mask"),
+    ("old-id-after-a-word", {"id": "l8", "note": "身份证：110105491231002"}, ("110105491231002",), "mask"),
+    (
+        "mistyped-id-after-a-word",
+        {"id": "l9", "note": "公民身份号码 110105194912310021"},
+        ("110105194912310021",),
+        "mask",
+    ),
     ("minor-dob", {"id": "m1", "dob": "2019-05-01"}, ("20190501",), "mask"),
     ("minor-dob-number", {"id": "m2", "birth_date": 20190501}, ("20190501",), "mask"),
 ]
@@ -79,6 +88,58 @@ def test_mask_all_scan_leaves_no_value_in_clear(
                 assert value not in _digits(line), (name, line)
     if decision == "quarantine":
         assert decided["reasons"] == ["pii_in_key"]
+
+
+def _scan(tmp_path: Path, records: list[JsonValue], *options: str) -> dict[str, list[JsonValue]]:
+    """``customs scan`` of ``records``: each output file's records, the decisions under "decisions"."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return {
+        name: [json.loads(line) for line in (out / f"{name}.jsonl").read_text().splitlines()]
+        for name in ("allow", "mask", "quarantine", "decisions")
+    }
+
+
+def test_without_a_phone_or_id_word_an_unallocated_or_mistyped_shape_passes_a_scan(tmp_path: Path) -> None:
+    """The leniency needs its context: elsewhere validity stays strict (a reference number is not a phone)."""
+    records: list[JsonValue] = [
+        {"id": "s1", "ref": "14912345678"},
+        {"id": "s2", "ref": "9950 7668"},
+        {"id": "s3", "ref": "110105194912310021"},
+    ]
+    assert _scan(tmp_path, records, "--policy", "mask-all")["allow"] == records
+
+
+def test_gba_default_scan_holds_a_child_known_only_by_a_birth_date(tmp_path: Path) -> None:
+    flow = ["--source", "gz-tcm-hospital", "--destination", "hku-tcm-lab", "--purpose", "clinical_research"]
+    records: list[JsonValue] = [
+        {"id": "child", "dob": "2019-05-01", "visit": "针灸"},
+        {"id": "child-number", "birth_date": 20190501, "visit": "针灸"},
+        {"id": "child-in-text", "note": "出生日期 2019年5月1日", "visit": "针灸"},
+        {"id": "adult", "dob": "1980-05-01", "visit": "针灸"},
+    ]
+    out = _scan(tmp_path, records, "--policy", "gba-default", *flow, "--date", ON.isoformat())
+    rules = {str(d["id"]): (d["decision"], d["rules"]) for d in out["decisions"]}  # type: ignore[index]
+    for child in ("child", "child-number", "child-in-text"):
+        assert rules[child] == ("quarantine", ["minors-held"]), rules
+    assert rules["adult"][0] == "mask" and "minors-held" not in rules["adult"][1]
+
+
+def test_a_tokenised_number_stays_a_number_through_a_scan(tmp_path: Path) -> None:
+    policy = tmp_path / "tokens.yaml"
+    policy.write_text(
+        "name: tokens\nrequire_flow: false\nner: false\ndefault_action: mask\n"
+        "default_operator: {name: tokenise}\n",
+        encoding="utf-8",
+    )
+    out = _scan(tmp_path, [{"id": "t", "phone": 13812345678}], "--policy", str(policy))
+    [masked] = out["mask"]
+    assert isinstance(masked, dict)
+    token = masked["phone"]
+    assert isinstance(token, int) and len(str(token)) == 11 and token != 13812345678
 
 
 def test_a_masked_number_is_its_type_tag_and_the_rest_keeps_its_types(tmp_path: Path) -> None:

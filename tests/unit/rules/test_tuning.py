@@ -11,13 +11,18 @@ import pytest
 from typer.testing import CliRunner
 
 from customs.cli import app
+from customs.factory import build_inspector
+from customs.inspection import Origin
+from customs.settings import Settings
 from detectors.classify import Classifier
 from detectors.finding import Finding
 from detectors.walker import walk
 from rules.decide import decide
 from rules.decision import Action, FlowContext
+from rules.holder import PolicyHolder
 from rules.policy import PolicyError, parse_policy
 from rules.tuning import VALIDATORS, Tuning, safe_pattern
+from streams.policy_watch import PolicyFileWatcher, PolicyReloader
 
 SOURCE = "tuned.yaml"
 # The README's worked example (keep the two in step).
@@ -195,3 +200,64 @@ def test_scan_applies_every_key(tmp_path: Path) -> None:
     assert masked["member"] == "MB********"  # recognizers, with its rule's operator
     assert masked["member_typo"] == RECORD["member_typo"]  # its Luhn check fails
     assert masked["after_hours"] == "<PHONE_NUMBER>" and masked["x"] == RECORD["x"]  # context
+
+
+def test_scan_applies_an_allow_pattern(tmp_path: Path) -> None:
+    """A switchboard's range of extensions allowed by one anchored pattern; a number outside it is masked."""
+    text = TUNED.replace(
+        '    - value: "0755-8392 0000"\n',
+        "    - pattern: '0755-8392 ?000\\d'\n",
+    )
+    policy = tmp_path / "tuned.yaml"
+    policy.write_text(text, encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    records = [{"id": "a", "switchboard": "电话 0755-83920007"}, {"id": "b", "ward": "电话 0755-83921111"}]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["scan", str(source), "--out", str(out), "--policy", str(policy)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in (out / "allow.jsonl").read_text().splitlines()] == records[:1]
+    [masked] = [json.loads(line) for line in (out / "mask.jsonl").read_text().splitlines()]
+    assert masked["ward"] == "电话 <PHONE_NUMBER>"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("keep_first: 2", "keep_frist: 2", "tuned.yaml:10: field rules.0.operator"),
+        ("  deny_list:\n", "  deny_lists:\n", "tuned.yaml:15: field tuning.deny_lists"),
+        (
+            "      validator: luhn\n",
+            "      validator: lunh\n",
+            "tuned.yaml:23: field tuning.recognizers.0.validator",
+        ),
+    ],
+)
+def test_scan_refuses_a_misspelt_key_naming_file_line_and_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, where: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("tuned.yaml").write_text(TUNED.replace(old, new), encoding="utf-8")
+    Path("in.jsonl").write_text(json.dumps(RECORD, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["scan", "in.jsonl", "--out", "out", "--policy", "tuned.yaml"])
+    assert result.exit_code != 0
+    assert where in result.output, result.output
+    assert not Path("out", "mask.jsonl").exists()
+
+
+def test_a_tuning_change_is_hot_reloaded_and_a_broken_one_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tuned.yaml"
+    path.write_text(TUNED, encoding="utf-8")
+    inspector = build_inspector(Settings(pseudonym_key="unit-test-key", policy=str(path), ner=False))
+    assert isinstance(inspector.policy, PolicyHolder)
+    watcher = PolicyFileWatcher(path, PolicyReloader(inspector.policy, lambda _: None, lambda _: None))
+    record = json.dumps({"id": "r", "switchboard": "电话 0755-83920000"}, ensure_ascii=False).encode()
+
+    def action() -> str:
+        return inspector.inspect(record, CONTEXT, Origin("t", 0, 0)).action.value
+
+    assert action() == "allow"  # allow-listed
+    path.write_text(TUNED.replace("0755-8392 0000", "0755-8392 9999"), encoding="utf-8")
+    assert watcher.poll() == "reloaded" and action() == "mask"
+    path.write_text(TUNED.replace("validator: luhn", "validator: lunh"), encoding="utf-8")
+    assert watcher.poll() == "refused" and action() == "mask"  # the last good tuning stays
