@@ -129,3 +129,24 @@ def test_dashboard_config_map_is_the_dashboard(manifests: list[dict[str, Any]]) 
     [dashboard] = [m for m in by_kind(manifests, "ConfigMap") if "customs-gateway.json" in m.get("data", {})]
     assert dashboard["data"]["customs-gateway.json"] == source.read_text().rstrip("\n")
     assert (CHART / "files" / "customs-gateway.json").read_bytes() == source.read_bytes()
+
+
+def test_flow_keys_reach_the_workers_only(manifests: list[dict[str, Any]]) -> None:
+    for deployment in by_kind(manifests, "Deployment"):
+        name, pod = deployment["metadata"]["name"], deployment["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        mounts = {m["name"]: m for m in container["volumeMounts"]}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        if container["args"] == ["worker"]:
+            assert env["CUSTOMS_FLOW_KEYS_DIR"] == mounts["flow-keys"]["mountPath"], name
+            assert mounts["flow-keys"]["readOnly"] is True
+            assert volumes["flow-keys"]["secret"]["secretName"] == "customs-flow-keys"
+        else:
+            assert "CUSTOMS_FLOW_KEYS_DIR" not in env and "flow-keys" not in volumes, name
+
+
+def test_no_flow_keys_without_a_secret() -> None:
+    done = render("-f", str(CI_VALUES), "--set", "flowKeys.existingSecret=")
+    assert done.returncode == 0, done.stderr
+    assert "CUSTOMS_FLOW_KEYS_DIR" not in done.stdout and "flow-keys" not in done.stdout
