@@ -1,22 +1,33 @@
 """A normalised view of a text for detection, with a map back to the original's offsets.
 
-Input methods and copy-paste hide identifiers from ASCII patterns: full-width digits
-(``１３８００１３８０００``), an ideographic space between digit groups, zero-width characters inside
-a number (``138\\u200b0013\\u200b8000``) and directional marks.
+Input methods, copy-paste and URLs hide identifiers from ASCII patterns: full-width digits
+(``１３８００１３８０００``), an ideographic space between digit groups, invisible characters inside a
+number (``138\\u200b0013\\u200b8000``, a soft hyphen, a variation selector), directional marks and
+percent-escapes (``tel=%2B852%2091234567``, ``sun.li%40example.com``).
 
-The view replaces every character whose NFKC form is ASCII by that form (full-width letters, digits and
-punctuation, the ideographic space and other spaces, circled, superscript and mathematical digits,
-ligatures such as ``ﬁ``) and drops the invisible characters (``INVISIBLE``: zero-width U+200B–U+200D,
-U+2060, U+FEFF; directional marks U+200E/U+200F, U+202A–U+202E, U+2066–U+2069). Every other character,
-Han included, stays as it is. Characters are mapped one by one, so each character of the view comes from
-exactly one character of the original, and a span found in the view maps back to the original characters
-it was read from (``View.original_span``): masking then replaces exactly those, the invisible characters
-between them included.
+The view
 
-Most texts need no view: ``needs_view`` is one ``str.isascii`` call for ASCII text and one regex search
-otherwise, and only looks for the characters that matter to identifiers (full-width letters, digits and
-``+ - @ .``, spaces other than U+0020, compatibility digits, invisible characters). Ordinary Chinese
-punctuation (，：（）) alone does not call for a view; in a text that has one, it is mapped like the rest.
+- replaces every character whose NFKC form is ASCII by that form (full-width letters, digits and
+  punctuation, the ideographic space and other spaces, circled, superscript and mathematical digits,
+  ligatures such as ``ﬁ``);
+- drops the invisible characters (``INVISIBLE``): every format character (Unicode category Cf: zero-width
+  U+200B–U+200D, U+2060–U+2064, U+FEFF, the soft hyphen U+00AD, U+180E, directional marks U+200E/U+200F,
+  U+202A–U+202E, U+2066–U+2069, tags …), the combining grapheme joiner U+034F, the variation selectors
+  (U+FE00–U+FE0F, U+E0100–U+E01EF) and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0);
+- decodes a percent-escape of a printable ASCII character (``%20`` to ``%7E``: ``%2B`` is ``+``, ``%40`` is
+  ``@``); other escapes (``%0A``, UTF-8 ``%E7…``) stay as they are.
+
+Every other character, Han included, stays as it is. Each view character comes from one original
+character or one escape (three characters), and ``View.original_span`` maps a span found in the view back
+to all the original characters it was read from: from the first one's start to the last one's end, the
+invisible characters between them included, so masking replaces exactly those and leaves no part of an
+escape behind.
+
+Most texts need no view: ``needs_view`` is one ``str.isascii`` call and one ``in`` for ASCII text without
+``%``, and one regex search otherwise, and only looks for the characters that matter to identifiers
+(full-width letters, digits and ``+ - @ .``, spaces other than U+0020, compatibility digits, invisible
+characters, percent-escapes). Ordinary Chinese punctuation (，：（）) alone does not call for a view; in a
+text that has one, it is mapped like the rest.
 """
 
 from __future__ import annotations
@@ -26,43 +37,82 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# (first, last) code points. Category Cf as of Unicode 14 (a test checks the list against ``unicodedata``;
+# ``_mapped`` drops any other Cf character too), then the invisible characters of other categories.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+    (0x034F, 0x034F),  # combining grapheme joiner (Mn)
+    (0xFE00, 0xFE0F),  # variation selectors (Mn)
+    (0xE0100, 0xE01EF),  # variation selectors supplement (Mn)
+    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers (Lo)
+    (0x3164, 0x3164),  # Hangul filler (Lo)
+    (0xFFA0, 0xFFA0),  # half-width Hangul filler (Lo)
 )
+INVISIBLE = frozenset(chr(code) for first, last in _INVISIBLE_RANGES for code in range(first, last + 1))
+_INVISIBLE_CLASS = "".join(
+    re.escape(chr(first)) if first == last else f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+    for first, last in _INVISIBLE_RANGES
+)
+# A percent-escape of a printable ASCII character (%20 to %7E).
+_ESCAPE = re.compile(r"%(?:[2-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
 # What calls for a view: invisible characters, spaces other than U+0020 (no-break, en/em, ideographic),
-# full-width + - . @, digits and letters (not the brackets and commas of Chinese prose), and the
-# compatibility digits (superscript, circled, mathematical).
+# full-width + - . @, digits and letters (not the brackets and commas of Chinese prose), the
+# compatibility digits (superscript, circled, mathematical) and percent-escapes.
 _NEEDS_VIEW = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+    f"[{_INVISIBLE_CLASS}"
     "\u00a0\u2000-\u200a\u202f\u205f\u3000"
     "\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff41-\uff5a"
     "\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089\u2460-\u249b\u24ea-\u24ff\u2776-\u2793"
-    "\U0001d400-\U0001d7ff]"
+    "\U0001d400-\U0001d7ff]|" + _ESCAPE.pattern
 )
 
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """``text``: what the recognizers read; ``origin[i]``: the index in the original of ``text[i]``."""
+    """``text``: what the recognizers read; ``text[i]`` was read from the original's characters
+    ``origin[i]`` to ``ends[i]`` (one character, or the three of a percent-escape)."""
 
     text: str
     origin: tuple[int, ...]
+    ends: tuple[int, ...]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original characters that view characters ``start`` to ``end`` (a non-empty span) came from."""
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin[start], self.ends[end - 1]
 
 
 def needs_view(text: str) -> bool:
     """Whether ``text`` holds a character the view changes that matters to identifiers (the fast path:
     False for almost every text)."""
-    return not text.isascii() and _NEEDS_VIEW.search(text) is not None
+    if text.isascii():
+        return "%" in text and _ESCAPE.search(text) is not None
+    return _NEEDS_VIEW.search(text) is not None
 
 
 @lru_cache(maxsize=4096)
 def _mapped(char: str) -> str:
     """What ``char`` becomes in the view: its NFKC form where that is ASCII, "" if invisible, else itself."""
-    if char in INVISIBLE:
+    if char in INVISIBLE or unicodedata.category(char) == "Cf":
         return ""
     normal = unicodedata.normalize("NFKC", char)
     return normal if normal != char and normal.isascii() else char
@@ -72,12 +122,25 @@ def view(text: str) -> View:
     """The normalised view of ``text`` (see the module docstring)."""
     chars: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
+    ends: list[int] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "%" and _ESCAPE.match(text, index) is not None:
+            chars.append(chr(int(text[index + 1 : index + 3], 16)))
+            origin.append(index)
+            ends.append(index + 3)
+            index += 3
+            continue
         if char.isascii():
             chars.append(char)
             origin.append(index)
-            continue
-        mapped = _mapped(char)
-        chars.append(mapped)
-        origin.extend([index] * len(mapped))
-    return View("".join(chars), tuple(origin))
+            ends.append(index + 1)
+        else:
+            mapped = _mapped(char)
+            chars.append(mapped)
+            origin.extend([index] * len(mapped))
+            ends.extend([index + 1] * len(mapped))
+        index += 1
+    return View("".join(chars), tuple(origin), tuple(ends))

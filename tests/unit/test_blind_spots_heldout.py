@@ -937,8 +937,6 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {
     ("free-chinese-text", "English word glued"): "glued-letters",
     ("free-chinese-text", "English word glued before"): "glued-letters",
     ("free-chinese-text", "letters glued after"): "glued-letters",
-    ("urls", "email percent-encoded in query"): "percent-encoded",
-    ("urls", "percent-encoded +852"): "percent-encoded",
     ("unallocated-without-context-beyond-readme", "HK unallocated +852 in a note"): "no-context-unallocated",
     (
         "unallocated-without-context-beyond-readme",
@@ -946,13 +944,6 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {
     ): "no-context-unallocated",
     ("minor-dob-beyond-readme", "Chinese numerals 二〇一九年五月一日"): "chinese-numeral-date",
 }
-KNOWN_LEAKS.update(
-    {
-        ("other-format-chars-beyond-readme", c.shape): "format-chars"
-        for c in CASES
-        if c.family.startswith("other-format")
-    }
-)
 
 
 def _groups(cases: list[Case]) -> list[object]:
