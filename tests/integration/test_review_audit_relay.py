@@ -8,8 +8,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from customs.audit.verify import verify
 from customs.settings import Settings
@@ -90,6 +92,71 @@ def test_review_actions_reach_the_audit_topic_once(review: Review) -> None:
     report = verify(from_topic(review.settings), None)
     assert report.ok, report.first_break
     assert report.chains.get("review") == 5
+
+
+class Crash(BaseException):
+    """The relay's process dying: nothing after it runs (no abort, no close)."""
+
+
+class CrashBeforeCommit:
+    """A relay producer that dies after its transaction's events and cursor were sent, before the commit."""
+
+    def __init__(self, producer: Producer) -> None:
+        self._producer = producer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._producer, name)
+
+    def commit_transaction(self, timeout: float) -> None:
+        raise Crash
+
+
+def _high_watermark(settings: Settings) -> int:
+    """The end of the audit topic's partition 0, uncommitted transactions included."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.bootstrap_servers,
+            "group.id": "watermark",
+            "isolation.level": "read_uncommitted",
+        }
+    )
+    try:
+        topic = settings.output_topic_names["audit"]
+        return int(consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=20)[1])
+    finally:
+        consumer.close()
+
+
+def test_a_relay_dying_mid_transaction_skips_and_doubles_nothing(review: Review) -> None:
+    """The relay dies with a transaction open that holds rows 2 and 3 and their cursor: the restarted relay
+    fences it (its rows are aborted, never read) and publishes rows 2 and 3 once; then rows 4 and 5."""
+    store = review.store
+    for n in range(2):
+        store.audit("rita", "reveal", f"h{n}", None, None, findings=1)
+    first = relay(review)
+    assert first.run_once() == 2
+    store.audit("rita", "release_requested", "h1", "r1", None, mode="as_is")
+    store.audit("bo", "release_approved", "h1", "r1", None, requested_by="rita")
+    first._producer = CrashBeforeCommit(first._producer)  # type: ignore[assignment]
+    with pytest.raises(Crash):
+        first.run_once()
+    assert _high_watermark(review.settings) == 5, "rows 2 and 3 are not in the open transaction"
+
+    restarted = relay(review)
+    assert restarted.published() == 2  # the dead relay's cursor was never committed
+    assert restarted.run_once() == 2
+    store.audit("bo", "released", "h1", "r1", None, target="allow")
+    store.audit("rita", "rejected", "h0", None, "wrong flow")
+    assert restarted.run_once() == 2
+    assert restarted.run_once() == 0
+    restarted.close()
+
+    published = review_events(review)
+    assert [e["seq"] for e in published] == [0, 1, 2, 3, 4, 5]
+    assert [e["hash"] for e in published] == [e["hash"] for e in store.chained_audit()]
+    report = verify(from_topic(review.settings), None)
+    assert report.ok, report.first_break
+    assert report.chains.get("review") == 6
 
 
 def test_the_review_service_publishes_its_actions(review: Review, tmp_path: Path) -> None:
