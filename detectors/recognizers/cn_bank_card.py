@@ -6,8 +6,8 @@ import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
-from stdnum import luhn
 
+from detectors.check_digits import luhn_valid
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 from detectors.recognizers.cn_resident_id import is_resident_id
 
@@ -58,7 +58,7 @@ class CnBankCardRecognizer(GbaRecognizer):
 
 def is_bank_card(text: str) -> bool:
     digits = re.sub(r"[ -]", "", text)
-    if not (16 <= len(digits) <= 19 and digits.startswith("62") and luhn.is_valid(digits)):
+    if not (16 <= len(digits) <= 19 and digits.startswith("62") and luhn_valid(digits)):
         return False
     # A Gansu resident ID (region 62xxxx) can pass Luhn: it is the ID recognizer's.
     return not is_resident_id(digits)

@@ -6,11 +6,13 @@ character, scored lower (``detectors.leniency``)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.cn import ric
 
+from detectors.check_digits import resident_id_birth_date_valid
 from detectors.leniency import outside, resident_id_shape, shape_only_score
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 
@@ -85,17 +87,10 @@ class CnResidentIdRecognizer(GbaRecognizer):
 _SHAPES = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:\d{9}|\d{11}[0-9Xx])(?![0-9A-Za-z])")
 
 
+@lru_cache(maxsize=4096)  # asked of one number by the ID, card and bank card recognizers in turn
 def is_resident_id(text: str) -> bool:
     """``text`` is a valid 18-character resident ID or residence permit number (other recognizers defer)."""
     number = text.upper()
     if len(number) != 18 or not number[:17].isdigit() or number[:2] not in PROVINCES:
         return False
-    return bool(ric.calc_check_digit(number) == number[17]) and _valid_birth_date(number)
-
-
-def _valid_birth_date(number: str) -> bool:
-    try:
-        ric.get_birth_date(number)
-    except Exception:
-        return False
-    return True
+    return bool(ric.calc_check_digit(number) == number[17]) and resident_id_birth_date_valid(number)

@@ -8,8 +8,8 @@ import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern
-from stdnum import luhn
 
+from detectors.check_digits import luhn_valid
 from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
 from detectors.recognizers.cn_resident_id import is_resident_id
 
@@ -70,7 +70,7 @@ class CardSchemeRecognizer(GbaRecognizer):
 def scheme_of(text: str) -> str | None:
     """The card scheme of ``text`` if it has a known prefix, a valid length and a Luhn check digit."""
     digits = re.sub(r"[ -]", "", text)
-    if not luhn.is_valid(digits) or is_resident_id(digits):
+    if not luhn_valid(digits) or is_resident_id(digits):
         return None
     for name, prefix, lengths in SCHEMES:
         if prefix.match(digits) and len(digits) in lengths:
