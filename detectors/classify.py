@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from detectors.engine import build_analyzer
+from detectors.field_value import FieldValues
 from detectors.finding import Finding
 from detectors.ner.reader import shared_reader
 from detectors.ner.spans import is_running_text, needs_model, organisation_spans
@@ -109,6 +110,8 @@ class Classifier:
         if ner and any(rec.MODEL for rec in self._recognizers):
             shared_reader().load()
         self._by_entity = {rec.supported_entities[0]: rec for rec in self._recognizers}
+        # A phone, ID or card field's whole value, judged by its digit skeleton (``detectors.field_value``).
+        self._field_values = FieldValues({e: r for e, r in self._by_entity.items() if not r.MODEL})
         # Recognizers share triggers: search each distinct one once per text, then run the recognizers
         # planned for that combination of hits (bit i set: ``self._triggers[i]`` matched).
         self._triggers: list[re.Pattern[str]] = []
@@ -223,6 +226,8 @@ class Classifier:
                     score = recognizer.score_with_hint(score, hint)
                 if score >= threshold:
                     found.append((start, end, score, entity))
+        if hint:
+            found.extend(f for f in self._field_values.find(text, hint, found) if f[2] >= threshold)
         return tuple(_resolve(found) if len(found) > 1 else found)
 
     def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:
