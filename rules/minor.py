@@ -10,6 +10,7 @@ normalised view (``detectors.normalise``).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from detectors.finding import Finding
@@ -18,11 +19,13 @@ from detectors.recognizers.date_of_birth import birth_date_in
 from detectors.walker import JsonValue, inspected_text_at
 
 MINOR_AGE = 14
+_SEPARATORS = re.compile(r"[\s./_-]")  # between an ID's digit groups
 
 
 def birth_date_of(resident_id: str) -> date | None:
-    """The birth date inside an 18-digit or 15-digit resident ID, or None."""
-    digits = view(resident_id.strip()).text
+    """The birth date inside an 18-digit or 15-digit resident ID (plain or grouped: 440103 20160315 1234),
+    or None."""
+    digits = _SEPARATORS.sub("", view(resident_id).text)
     if len(digits) == 18 and digits[:17].isdigit() and digits.isascii():
         year, month, day = digits[6:10], digits[10:12], digits[12:14]
     elif len(digits) == 15 and digits.isdigit() and digits.isascii():

@@ -26,6 +26,16 @@ PROVINCES = frozenset(
 )
 
 
+# Grouped by one space or one dash throughout (S): 6-8-4 or 6-4-4-4 with the birth date, or the old 6-6-3.
+_GROUPS = r"S(?:18|19|20)\d\dS?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])S\d{3}[0-9Xx]|S\d{6}S\d{3}"
+_GROUPED = (
+    r"(?<![0-9A-Za-z])(?<!\d[ -])[1-9]\d{5}(?:"
+    + "|".join(_GROUPS.replace("S", separator) for separator in (" ", "-"))
+    + r")(?![0-9A-Za-z])(?![ -]\d)"
+)
+_SEPARATORS = str.maketrans("", "", " -")
+
+
 class CnResidentIdRecognizer(GbaRecognizer):
     ENTITY = "CN_RESIDENT_ID"
     TRIGGER = DIGIT_RUN
@@ -39,6 +49,9 @@ class CnResidentIdRecognizer(GbaRecognizer):
         # The old 15-digit form: never valid on its own (no check character); it only makes the classifier
         # look, for ``_shape_only`` to find it under an ID field name or context word.
         Pattern("cn_resident_id_15", r"(?<![0-9A-Za-z])[1-9]\d{14}(?![0-9A-Za-z])", 0.6),
+        # Written in groups, one space or one dash throughout: 6-8-4 (440103 19900909 5702), 6-4-4-4
+        # (440103 1990 0909 5702) with its check character; the old 6-6-3 form only makes it look.
+        Pattern("cn_resident_id_grouped", _GROUPED, 0.6),
     ]
     CONTEXT = (
         "身份证",
@@ -60,7 +73,7 @@ class CnResidentIdRecognizer(GbaRecognizer):
     )
 
     def validate_result(self, pattern_text: str) -> bool:
-        return is_resident_id(pattern_text)
+        return is_resident_id(pattern_text.translate(_SEPARATORS))
 
     def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
         """The valid IDs, and the old 15-digit and wrong-check forms (``detectors.leniency``)."""
@@ -73,9 +86,10 @@ class CnResidentIdRecognizer(GbaRecognizer):
         spans = []
         for match in outside([(r.start, r.end) for r in results], _SHAPES.finditer(text)):
             start, end = match.span()
-            if is_resident_id(match.group()):
+            number = match.group().translate(_SEPARATORS)
+            if is_resident_id(number):
                 continue
-            if not resident_id_shape(match.group(), PROVINCES):
+            if not resident_id_shape(number, PROVINCES):
                 continue
             score = shape_only_score(text, start, self._context_lower, self._negative_lower)
             if score > 0:
@@ -83,8 +97,9 @@ class CnResidentIdRecognizer(GbaRecognizer):
         return self.results(spans) if spans else []
 
 
-# A 15-digit or an 18-character ID standing alone: its province, birth date and check are checked apart.
-_SHAPES = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:\d{9}|\d{11}[0-9Xx])(?![0-9A-Za-z])")
+# A 15-digit or an 18-character ID standing alone, plain or grouped: its province, birth date and check
+# are checked apart.
+_SHAPES = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:\d{9}|\d{11}[0-9Xx])(?![0-9A-Za-z])|" + _GROUPED)
 
 
 @lru_cache(maxsize=4096)  # asked of one number by the ID, card and bank card recognizers in turn

@@ -914,8 +914,6 @@ LEAKS = {
 }
 
 KNOWN_LEAKS: dict[tuple[str, str], str] = {
-    ("separators", "ID 6-8-4 dashes"): "id-grouped",
-    ("separators", "ID 6-8-4 in free text"): "id-grouped",
     ("combinations", "0086 dotted"): "dots-slashes",
     ("urls", "wa.me link"): "cc-without-plus",
     ("free-chinese-text", "English word glued"): "glued-letters",

@@ -48,6 +48,19 @@ def test_other_entities_and_broken_paths_are_not_minors() -> None:
     assert not is_minor_id({"a": number}, Finding("b", "CN_RESIDENT_ID", 0, 18, 1.0), date(2026, 1, 1))
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "11010519491231002X",
+        "110105 19491231 002X",
+        "110105-1949-1231-002X",
+        "１１０１０５\u3000１９４９１２３１\u3000００２Ｘ",
+    ],
+)
+def test_birth_date_of_a_grouped_id(written: str) -> None:
+    assert birth_date_of(written) == date(1949, 12, 31)
+
+
 def test_birth_date_and_age() -> None:
     assert birth_date_of("11010519491231002X") == date(1949, 12, 31)
     assert birth_date_of("110105194913310021") is None
