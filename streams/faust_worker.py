@@ -19,6 +19,7 @@ one engine to the other without breaking them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -28,6 +29,7 @@ from typing import Any
 import faust
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import OffsetAndMetadata
 
 from customs.audit.chain import Chainer
 from customs.audit.signing import checkpoint, load_signing_key
@@ -43,6 +45,8 @@ FAUST_DATA = REPO_ROOT / "var" / "faust"
 
 log = logging.getLogger("customs.worker")
 
+READ_SECONDS = 60.0  # how long a partition's committed audit chain head is looked for
+
 
 def _broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server.strip())
@@ -56,17 +60,22 @@ class CommittedHeads:
         self._admin: AIOKafkaAdminClient | None = None
 
     async def read(self, partitions: list[Partition]) -> dict[Partition, tuple[int | None, str]]:
-        if self._admin is None:
-            admin = AIOKafkaAdminClient(
-                bootstrap_servers=self.settings.bootstrap_servers,
-                client_id=f"{self.settings.app_id}-gateway-heads",
-                **aiokafka_security(self.settings),
-            )
-            await admin.start()
-            self._admin = admin
-        found = await self._admin.list_consumer_group_offsets(
-            self.settings.app_id, partitions=[TopicPartition(topic, p) for topic, p in partitions]
-        )
+        """Tried again (the group's coordinator may be moving) for ``READ_SECONDS``, then raised: no
+        record of these partitions is chained from a guess."""
+        deadline = time.monotonic() + READ_SECONDS
+        delay = 0.25
+        while True:
+            try:
+                found = await self._read(partitions)
+                break
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    await self.close()
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("committed audit chain heads not read (%s); trying again", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(5.0, delay * 2)
         heads: dict[Partition, tuple[int | None, str]] = {}
         for topic, partition in partitions:
             committed = found.get(TopicPartition(topic, partition))
@@ -75,6 +84,20 @@ class CommittedHeads:
             else:
                 heads[(topic, partition)] = (committed.offset, committed.metadata or "")
         return heads
+
+    async def _read(self, partitions: list[Partition]) -> dict[TopicPartition, OffsetAndMetadata]:
+        if self._admin is None:
+            admin = AIOKafkaAdminClient(
+                bootstrap_servers=self.settings.bootstrap_servers,
+                client_id=f"{self.settings.app_id}-gateway-heads",
+                **aiokafka_security(self.settings),
+            )
+            await admin.start()
+            self._admin = admin
+        found: dict[TopicPartition, OffsetAndMetadata] = await self._admin.list_consumer_group_offsets(
+            self.settings.app_id, partitions=[TopicPartition(topic, p) for topic, p in partitions]
+        )
+        return found
 
     async def close(self) -> None:
         admin, self._admin = self._admin, None
