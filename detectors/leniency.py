@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import lru_cache
 
-from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW
+from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, WordTest, any_word
 
 SHAPE_ONLY = 0.2
 
@@ -66,11 +67,16 @@ def shape_only_score(text: str, start: int, context: tuple[str, ...], negative: 
     by a (lower-case) ``context`` word in the window before it, lowered by a ``negative`` one."""
     window = text[max(0, start - CONTEXT_WINDOW) : start].lower()
     score = SHAPE_ONLY
-    if any(word in window for word in context):
+    if _word_test(context)(window):
         score += CONTEXT_BOOST
-    if any(word in window for word in negative):
+    if _word_test(negative)(window):
         score -= CONTEXT_BOOST
     return max(0.0, score)
+
+
+@lru_cache(maxsize=64)  # a recognizer's context and negative words: a handful of tuples
+def _word_test(words: tuple[str, ...]) -> WordTest:
+    return any_word(words)
 
 
 def outside(taken: Iterable[tuple[int, int]], candidates: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
@@ -26,9 +26,9 @@ LANGUAGE = "zh"
 # Cheap pre-filters: most strings in a record hold no identifier at all, and a single regex search
 # is far cheaper than running every pattern and validator.
 # Identifier-like digits: six in a row, groups of 3-4 split by one space or dash (phones, cards), or
-# four pairs (a Hong Kong or Macau number written 28 35 10 24); dates (2025-05-11), amounts and short
-# codes do not trigger.
-DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}|\d\d(?: \d\d){3}")
+# four pairs (a Hong Kong or Macau number written 28 35 10 24), or a mobile grouped by dots (138.1234.5678);
+# dates (2025-05-11), amounts and short codes do not trigger.
+DIGIT_RUN = re.compile(r"\d{6}|\d{3,4}[ -]\d{4}|\d\d(?: \d\d){3}|\d{3}\.\d{4}\.\d{4}")
 AT_SIGN = re.compile("@")
 # Words before a letter-plus-digits code (or field names) that make it a product, part, order, lot or
 # seal code, not a document.
@@ -59,6 +59,21 @@ CONTEXT_BOOST = 0.35
 HINT_CACHE_SIZE = 1024  # distinct field names remembered per recognizer
 
 Span = tuple[int, int, float]  # start, end, score
+WordTest = Callable[[str], bool]  # whether a text holds any of some words
+
+
+def any_word(words: Iterable[str]) -> WordTest:
+    """``lambda text: any(word in text for word in words)`` as one search over the words' alternation
+    (context lists hold a few dozen words, and a window is tested for each number found)."""
+    unique = sorted(set(words), key=len, reverse=True)
+    if not unique:
+        return _no_word
+    search = re.compile("|".join(map(re.escape, unique))).search
+    return lambda text: search(text) is not None
+
+
+def _no_word(text: str) -> bool:
+    return False
 
 
 def union_prefilter(patterns: list[str], flags: int) -> re.Pattern[str] | None:
@@ -131,6 +146,8 @@ class GbaRecognizer(PatternRecognizer):
         self._compiled: dict[int, tuple[re.Pattern[str] | None, list[_Compiled]]] = {}
         self._context_lower = tuple(word.lower() for word in self.CONTEXT)
         self._negative_lower = tuple(word.lower() for word in self.NEGATIVE_CONTEXT)
+        self._has_context = any_word(self._context_lower)
+        self._has_negative = any_word(self._negative_lower)
         # Field names repeat on every record: judge each one once (bounded, thread-safe).
         self._hint_words = lru_cache(maxsize=HINT_CACHE_SIZE)(self.hint_context)
 
@@ -156,9 +173,9 @@ class GbaRecognizer(PatternRecognizer):
         lowered = text.lower()
         for result in results:
             window = lowered[max(0, result.start - CONTEXT_WINDOW) : result.start]
-            if any(word in window for word in self._context_lower):
+            if self._has_context(window):
                 result.score = min(1.0, result.score + CONTEXT_BOOST)
-            if any(word in window for word in self._negative_lower):
+            if self._has_negative(window):
                 result.score = max(0.0, result.score - CONTEXT_BOOST)
         return results
 
@@ -273,8 +290,8 @@ class GbaRecognizer(PatternRecognizer):
         """Whether the field name ``hint`` holds a context word, and whether it holds a negative one."""
         lowered = hint.lower()
         return (
-            bool(lowered) and any(word in lowered for word in self._context_lower),
-            bool(lowered) and any(word in lowered for word in self._negative_lower),
+            bool(lowered) and self._has_context(lowered),
+            bool(lowered) and self._has_negative(lowered),
         )
 
 

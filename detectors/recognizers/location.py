@@ -208,7 +208,7 @@ class LocationRecognizer(SpanRecognizer):
         for start, end, score in find_address_spans(text):
             lowered = lowered or text.lower()
             window = lowered[max(0, start - CONTEXT_WINDOW) : start]
-            if any(word in window for word in self._context_lower):
+            if self._has_context(window):
                 score = min(1.0, score + CONTEXT_BOOST)
             spans.append((start, end, score))
         return spans

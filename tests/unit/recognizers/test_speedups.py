@@ -13,7 +13,7 @@ from customs.samples.corpus import labelled_corpus
 from detectors.classify import Classifier
 from detectors.phone_parse import parse_number
 from detectors.recognizers import person, phone_number
-from detectors.recognizers.base import union_prefilter
+from detectors.recognizers.base import any_word, union_prefilter
 from detectors.recognizers.date_of_birth import is_birth_hint
 from detectors.recognizers.health_data import (
     CACHED_TEXT_MAX,
@@ -85,6 +85,16 @@ def test_cached_health_spans_equal_uncached() -> None:
     first[0].score = 0.0  # the classifier changes scores in place: the cache must not see that
     again = recognizer.analyze("高血压", ["HEALTH_DATA"])
     assert again[0].score > 0.0
+
+
+@pytest.mark.parametrize(
+    "words",
+    [(), ("",), ("电话", "tel", "phone"), ("a.b", "(x", "[y]", "c+", "hk$", "\\d", "ab", "abc"), ("¥", "￥")],
+)
+def test_any_word_is_a_substring_test(words: tuple[str, ...]) -> None:
+    texts = ["", "a", "tel:", "电话号码", "axb", "a.b", "(x)", "[y]", "cc+", "hk$ 12", "\\d", "abc", "￥3"]
+    test = any_word(words)
+    assert [test(text) for text in texts] == [any(word in text for word in words) for text in texts]
 
 
 def test_phone_validation_cache() -> None:
