@@ -9,12 +9,12 @@ from typing import ClassVar
 import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.leniency import outside, phone_shape, shape_only_score
+from detectors.leniency import SHAPE_ONLY, outside, phone_shape, shape_only_score
 from detectors.phone_parse import business_number, parse_number, valid_number
-from detectors.recognizers.base import DIGIT_RUN, GbaRecognizer
+from detectors.recognizers.base import CONTEXT_BOOST, DIGIT_RUN, GbaRecognizer
 
 GBA_REGIONS = frozenset({"CN", "HK", "MO"})
-_SEPARATORS = str.maketrans("", "", " ()-")  # dropped from a matched number before parsing
+_SEPARATORS = str.maketrans("", "", " ()-.")  # dropped from a matched number before parsing
 
 # Not inside a longer code or digit run, including digit runs grouped by spaces or dashes (card numbers)
 # and decimals (amounts).
@@ -24,6 +24,12 @@ _AREA = r"(?:10|2\d|[3-9]\d{2})"  # mainland area code without its trunk 0
 _LOCAL = r"\d{3,4}[ -]?\d{4}"  # mainland 7- or 8-digit local number
 # After a +852 / +853 prefix the eight digits may be grouped any way (+852 91 23 45 67).
 _HK_MO_BODY_ANY = r"[2-9](?:[ -]?\d){7}"
+# A link that holds a number in international form without its + (https://wa.me/85291234567).
+_LINK = r"(?<=wa\.me/)\d{8,15}(?!\d)|(?<=whatsapp\.com/send\?phone=)\d{8,15}(?!\d)"
+LINKED = 0.6 + CONTEXT_BOOST  # a valid number in a link that says it is a phone
+# A shape-only number written with its international prefix says what it is (+852 9950 7668): a mainland
+# mobile, a Hong Kong number in a fixed or mobile range (2, 3, 5, 6, 8, 9), a Macau mobile or fixed line.
+_EXPLICIT = re.compile(r"\+(?:861[3-9]\d{9}|852[235689]\d{7}|853(?:6\d{7}|28[2-9]\d{5}))")
 
 
 class PhoneNumberRecognizer(GbaRecognizer):
@@ -56,6 +62,18 @@ class PhoneNumberRecognizer(GbaRecognizer):
         # counts on its own; eight bare digits, or pairs (28 35 10 24), may be anything: context decides.
         Pattern("hk_mo_local_grouped", _BEFORE + r"[2-9]\d{3}[ -]\d{4}" + _AFTER, 0.5),
         Pattern("hk_mo_local", _BEFORE + r"(?:[2-9]\d{7}|[2-9]\d(?: \d\d){3})" + _AFTER, 0.4),
+        # A mobile grouped 3-4-4 by dots (138.1234.5678, 0086.138.1234.5678): two dots, no decimal.
+        Pattern("cn_mobile_dotted", _BEFORE + r"(?:(?:\+|00)86[ .-]?)?1[3-9]\d\.\d{4}\.\d{4}" + _AFTER, 0.6),
+        # A mobile glued to ASCII letters (mobile13812345678, 13812345678ok): valid, and only with a phone
+        # word before it (the glued word counts) or a phone field name, so codes such as SKU… stay out.
+        Pattern(
+            "cn_mobile_glued",
+            r"(?<![0-9+])(?<!\d[ .-])(?:(?<=[A-Za-z])1[3-9]\d{9}(?!\d)(?![ .-]\d)|1[3-9]\d{9}(?=[A-Za-z]))",
+            0.2,
+        ),
+        # Links: what the digits are is read by ``_in_links`` (with their +); this only makes the
+        # classifier look.
+        Pattern("link", _LINK, LINKED),
     ]
     CONTEXT = (
         "电话",
@@ -132,7 +150,7 @@ class PhoneNumberRecognizer(GbaRecognizer):
     def analyze_triggered(self, text: str, flags: int, prefiltered: bool = False) -> list[RecognizerResult]:
         """The valid numbers, and unallocated ones that fit the numbering plan (``detectors.leniency``)."""
         results = super().analyze_triggered(text, flags, prefiltered)
-        return results + self._shape_only(text, results)
+        return results + self._shape_only(text, results) + self._in_links(text, results)
 
     def _shape_only(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """Numbers that ``phonenumbers`` refuses but that have a mobile's or HK/Macau number's shape, scored
@@ -145,9 +163,34 @@ class PhoneNumberRecognizer(GbaRecognizer):
             if not phone_shape(number_and_regions(match.group())[0]):
                 continue
             score = shape_only_score(text, start, self._context_lower, self._negative_lower)
+            score = _explicit_prefix_score(match.group(), score)
             if score > 0:
                 spans.append((start, end, score))
         return self.results(spans) if spans else []
+
+    def _in_links(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """The number in a WhatsApp link (``wa.me/85291234567``: international, no +) as a validated
+        number with context (0.95), or one with a phone's shape only as with context (0.55)."""
+        spans = []
+        for match in outside([(r.start, r.end) for r in results], _LINKS.finditer(text)):
+            number = "+" + match.group()
+            if is_gba_number(number):
+                if not is_business_number(number):
+                    spans.append((*match.span(), LINKED))
+            elif phone_shape(number):
+                spans.append((*match.span(), SHAPE_ONLY + CONTEXT_BOOST))
+        return self.results(spans) if spans else []
+
+
+_LINKS = re.compile(_LINK)
+
+
+def _explicit_prefix_score(number: str, score: float) -> float:
+    """A shape-only number written with ``+`` or ``00`` (``+852 9950 7668``) scores as with context, unless
+    a negative word lowered it."""
+    if score >= SHAPE_ONLY and _EXPLICIT.fullmatch(number_and_regions(number)[0]):
+        return max(score, SHAPE_ONLY + CONTEXT_BOOST)
+    return score
 
 
 # The patterns whose numbers may count by their shape alone (mobiles, Hong Kong and Macau numbers).

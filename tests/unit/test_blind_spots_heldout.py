@@ -914,16 +914,6 @@ LEAKS = {
 }
 
 KNOWN_LEAKS: dict[tuple[str, str], str] = {
-    ("combinations", "0086 dotted"): "dots-slashes",
-    ("urls", "wa.me link"): "cc-without-plus",
-    ("free-chinese-text", "English word glued"): "glued-letters",
-    ("free-chinese-text", "English word glued before"): "glued-letters",
-    ("free-chinese-text", "letters glued after"): "glued-letters",
-    ("unallocated-without-context-beyond-readme", "HK unallocated +852 in a note"): "no-context-unallocated",
-    (
-        "unallocated-without-context-beyond-readme",
-        "Macau unallocated +853 in a note",
-    ): "no-context-unallocated",
     ("minor-dob-beyond-readme", "Chinese numerals 二〇一九年五月一日"): "chinese-numeral-date",
 }
 

@@ -62,7 +62,7 @@ def test_a_field_value_is_its_number_whatever_its_grouping(
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        ("150.3979.7057", "note"),  # no field name that says phone: free text rules apply
+        ("150_3979_7057", "note"),  # no field name that says phone: free text rules apply
         ("135/3713/4575", ""),
         ("1 9 9 0 7 5 1 9 2 9 4", "remark"),
         ("6222.5255.8473.4391", "ref"),
@@ -74,7 +74,7 @@ def test_a_field_value_is_its_number_whatever_its_grouping(
         ("86 1291 2345 678", "phone"),  # 129: no mobile
         ("440103 19901309 5702", "id_no"),  # month 13
         ("6222.5255.8473.4392", "card"),  # Luhn fails
-        ("150.3979.7057", "order_phone"),  # a negative word in the field name
+        ("150_3979_7057", "order_phone"),  # a negative word in the field name
         ("150.3979.7057 ext", "phone"),  # not a digit skeleton
         ("+852 9123 4567 / +852 9765 4321", "phones"),
     ],

@@ -42,7 +42,6 @@ def test_unallocated_phone_shapes_are_not_valid_numbers(number: str) -> None:
         ("14112345678", "手機", (0, 11)),
         ("9950 7668", "mobile", (0, 9)),
         ("99507668", "tel", (0, 8)),
-        ("+852 9950 7668", "contact_phone", (0, 14)),
         ("手机：14912345678", "", (3, 14)),
         ("電話 9950 7668", "", (3, 12)),
         ("call me on 19412345678", "", (11, 22)),
@@ -70,6 +69,15 @@ def test_unallocated_phone_counts_with_a_phone_field_or_word(
 )
 def test_phone_shape_alone_or_wrong_shape_is_no_finding(classifier: Classifier, text: str, hint: str) -> None:
     assert found(classifier, text, hint) == []
+
+
+def test_an_international_prefix_is_context_of_its_own(classifier: Classifier) -> None:
+    """``+852`` before a shape-only number says it is a phone, as a phone word would: it counts alone (just
+    above the threshold), and more with a phone field name."""
+    [(start, end, _, alone)] = found(classifier, "+852 9950 7668")
+    [(_, _, _, with_field)] = found(classifier, "+852 9950 7668", "contact_phone")
+    assert (start, end) == (0, 14)
+    assert THRESHOLD <= alone < 0.6 < with_field
 
 
 def test_a_validated_phone_scores_above_a_shape_only_one(classifier: Classifier) -> None:

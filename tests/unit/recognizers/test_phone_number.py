@@ -235,3 +235,59 @@ def test_business_numbers_are_never_reported(classifier: Classifier, text: str) 
 @pytest.mark.parametrize("text", ["13812345678", "+852 5123 4567", "66123456", "020-12345678"])
 def test_personal_numbers_are_not_business_numbers(text: str) -> None:
     assert not is_business_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "at_least"),
+    [
+        # a mobile grouped by dots: two dots in 3-4-4 groups are no decimal
+        ("138.1234.5678", (0, 13), 0.6),
+        ("0086.138.1234.5678", (0, 18), 0.6),
+        ("+86 138.1234.5678", (0, 17), 0.6),
+        ("请拨 139.1234.5678 联系", (3, 16), 0.6),
+        # glued to ASCII letters, with a phone word (the glued one counts)
+        ("mobile13812345678", (6, 17), 0.5),
+        ("mobile13812345678ok", (6, 17), 0.5),
+        ("电话13812345678ok", (2, 13), 0.5),
+        ("Tel:13812345678ext", (4, 15), 0.5),
+        # a WhatsApp link holds the number in international form without +
+        ("https://wa.me/85291234567", (14, 25), 0.9),
+        ("https://wa.me/8613812345678?text=hi", (14, 27), 0.9),
+        ("https://api.whatsapp.com/send?phone=85366123456", (36, 47), 0.9),
+        ("https://wa.me/85299507668", (14, 25), 0.5),  # unallocated: the shape
+        # an unallocated number written with its international prefix
+        ("+852 9950 7668", (0, 14), 0.5),
+        ("+853 6000 0284", (0, 14), 0.5),
+        ("00852 99507668", (0, 14), 0.5),
+        ("+86 194 1234 5678", (0, 17), 0.5),
+    ],
+)
+def test_more_forms_found_in_free_text(
+    classifier: Classifier, text: str, span: tuple[int, int], at_least: float
+) -> None:
+    [(start, end, score, entity)] = classifier.find(text, "", False)
+    assert (start, end, entity) == (*span, "PHONE_NUMBER")
+    assert score >= at_least
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.3812.3456",  # not 3-4-4
+        "138.1234.5678.9",  # a longer dotted run (a version or an OID)
+        "v138.1234.5678",
+        "192.168.1.1",
+        "3.1415926",
+        "SKU13812345678",  # glued, no phone word: a code
+        "abc13812345678x",
+        "13812345678ok",
+        "mobile12912345678",  # glued but no mobile
+        "https://wa.me/12345",  # too short
+        "https://wa.me/85212345678",  # HK numbers do not start with 1
+        "https://example.com/85291234567",  # digits in a path are not a link's number
+        "订单 +852 9950 7668",  # a negative word cancels the prefix
+        "852 9950 7668",  # no + or 00: the shape alone
+    ],
+)
+def test_more_forms_not_found(classifier: Classifier, text: str) -> None:
+    assert [f for f in classifier.find(text, "", False) if f[3] == "PHONE_NUMBER"] == []
