@@ -7,6 +7,7 @@ or right after it (1985年3月12日出生, 12 March 1985 (DOB)), or when its fie
 birth word, so ``出生日期 1985-03-12，就诊日期 2025-06-01`` yields the first date only.
 
 Forms: ``1985-03-12``, ``1985/3/12``, ``1985.03.12``, ``19850312``, ``1985年3月12日`` (and ``1985年3月``),
+in Chinese numerals ``二〇一九年五月一日``, ``一九八五年十二月二十一日`` (and ``二〇一九年五月``),
 ``12/03/1985`` (day first, as in Hong Kong and Macau; month first is accepted when the day is > 12),
 ``12 March 1985``, ``March 12, 1985``. A date must exist and not lie in the future. Digit groups inside
 longer numbers (card numbers, ID numbers, ``6222 1985 0312``) never match.
@@ -51,7 +52,15 @@ _YEAR = r"(?:19|20)\d{2}"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 
-YEAR = re.compile(_YEAR)
+# Chinese numerals: a year digit by digit (二〇一九, 一九八五), a month and a day counted (十二, 二十一,
+# 廿一).
+_HZ_DIGITS = {zero: 0 for zero in "〇○零Ｏ"}
+_HZ_DIGITS.update({numeral: n for n, numeral in enumerate("一二三四五六七八九", 1)})
+_HZ_YEAR = r"[一二][〇○零Ｏ一二三四五六七八九]{3}"
+_HZ_COUNT = r"(?:[一二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅[一]?|[一二三四五六七八九])"
+_HZ_BEFORE = r"(?<![〇○零Ｏ一二三四五六七八九十])"
+
+YEAR = re.compile(_YEAR + "|" + _HZ_YEAR + "年")
 DATE_RE = re.compile(
     _BEFORE
     + "(?:"
@@ -66,6 +75,7 @@ DATE_RE = re.compile(
             rf"(?P<compact>(?P<y6>{_YEAR})(?P<m6>0[1-9]|1[0-2])(?P<d6>0[1-9]|[12]\d|3[01]))"
             r"(?![0-9A-Za-z])(?![-/. ][0-9])",
             rf"(?P<ym>(?P<y7>{_YEAR})(?P<s7>[-/.])(?P<m7>0[1-9]|1[0-2])){_AFTER}",
+            rf"{_HZ_BEFORE}(?P<hz>(?P<y8>{_HZ_YEAR})年(?P<m8>{_HZ_COUNT})月(?:(?P<d8>{_HZ_COUNT})[日号號])?)",
         )
     )
     + ")"
@@ -181,6 +191,16 @@ def _is_past_date(match: re.Match[str]) -> bool:
     return False
 
 
+def _hz_count(numeral: str) -> int:
+    """A month or day in Chinese numerals: 五, 十, 十二, 二十一, 廿一, 卅一."""
+    tens = {"十": 1, "廿": 2, "卅": 3}
+    for mark, ten in tens.items():
+        if mark in numeral:
+            before, after = numeral.split(mark)
+            return (_HZ_DIGITS[before] if before else ten) * 10 + (_HZ_DIGITS[after] if after else 0)
+    return _HZ_DIGITS[numeral]
+
+
 def _candidates(match: re.Match[str]) -> list[tuple[int, int, int]]:
     """The (year, month, day) readings of a ``DATE_RE`` match, the likelier first."""
     kind = match.lastgroup
@@ -201,6 +221,9 @@ def _candidates(match: re.Match[str]) -> list[tuple[int, int, int]]:
         candidates = [(int(group("y6")), int(group("m6")), int(group("d6")))]
     elif kind == "ym":
         candidates = [(int(group("y7")), int(group("m7")), 1)]
+    elif kind == "hz":
+        year = int("".join(str(_HZ_DIGITS[c]) for c in group("y8")))
+        candidates = [(year, _hz_count(group("m8")), _hz_count(group("d8")) if group("d8") else 1)]
     else:
         candidates = []
     return candidates

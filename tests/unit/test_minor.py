@@ -90,6 +90,8 @@ ON = date(2026, 5, 1)
         ({"birth_date": "2012-05-02"}, True),  # 13 the day before the 14th birthday
         ({"birth_date": "2012-05-01"}, False),  # 14 on the birthday
         ({"出生日期": "2019年5月1日"}, True),
+        ({"出生日期": "二〇一九年五月一日"}, True),  # Chinese numerals
+        ({"出生日期": "一九八五年十二月二十一日"}, False),
         ({"dob": "01/05/2019"}, True),  # day first
         ({"dob": 20190501}, True),  # a number
         ({"dob": "１９８０－０１－０１"}, False),

@@ -40,6 +40,12 @@ def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
         ("Data de nascimento: 12/03/1985", 20, 30),
         ("DOB 03/25/1985", 4, 14),  # month first is accepted when the day is over 12
         ("客户生日1990-01-01，电话13812345678", 4, 14),
+        # Chinese numerals
+        ("出生日期：二〇一九年五月一日", 5, 14),
+        ("一九八五年十二月二十一日出生", 0, 12),
+        ("生日 一九七〇年一月二日", 3, 12),
+        ("出生年月：二零一零年十月", 5, 12),
+        ("生於一九九九年二月廿八日", 2, 12),
     ],
 )
 def test_birth_date_with_context(text: str, start: int, end: int) -> None:
@@ -70,6 +76,11 @@ def test_birth_date_with_context(text: str, start: int, end: int) -> None:
         "出生日期见证件，2025-06-01复诊",  # the nearest word is the visit
         "生产日期 2025-06-01",
         "有效期至2030-01-01",
+        "二〇一九年五月一日",  # a date in Chinese numerals alone
+        "就诊日期：二〇二五年六月一日",
+        "出生日期：二〇一九年二月三十日",  # no 30 February
+        "出生日期：二〇九九年一月一日",  # not born yet
+        "出生日期：十二〇一九年五月一日",  # not four numerals of a year
     ],
 )
 def test_not_a_birth_date(text: str) -> None:
@@ -97,6 +108,9 @@ def test_the_nearest_context_decides() -> None:
         ("claim_date", "12/03/2025", []),
         ("birth_place", "1985-03-12", []),
         ("dob", "13812345678", []),
+        ("出生日期", "二〇一九年五月一日", [(0, 9)]),
+        ("birthday", "二零零八年十一月十日", [(0, 10)]),
+        ("visit_date", "二〇二五年三月十二日", []),
     ],
 )
 def test_field_name_hint(hint: str, value: str, expected: list[tuple[int, int]]) -> None:
