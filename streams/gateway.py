@@ -22,7 +22,13 @@ as the metadata of that partition's committed offset, which the same transaction
 4. on taking a partition over (after a restart, a rebalance or a failed transaction) the head is read back
    from the committed offset's metadata, after the fence. An aborted transaction's events are invisible and
    its head never committed, so the records read again are chained again from the same head, to the same
-   hashes: the committed chain has no gap and no fork, whatever was retried.
+   hashes: the committed chain has no gap and no fork, whatever was retried;
+5. a partition that goes quiet with events after its last checkpoint gets one on its own once
+   ``audit_checkpoint_seconds`` have passed since that checkpoint (customs/audit/cadence.py): a timer takes
+   ``lock`` between batches and, per such partition, runs a transaction that appends the checkpoint and
+   commits the *same* offset with the head after it (the head records that it is a checkpoint, so a quiet
+   partition is signed once, not every interval). Aborted, it leaves the old head, as in step 4. So a
+   record that crossed is covered by a signature at most an interval and a transaction later, traffic or not.
 
 Faust's agent (``streams/faust_worker.py``, ``CUSTOMS_STREAM_ENGINE=faust``) gives the same guarantee
 record by record; this engine does the bookkeeping once per batch, which is what lets one worker
@@ -44,6 +50,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord
 
+from customs.audit.cadence import checkpoint_due, idle_checkpoint_due, next_idle_check
 from customs.audit.chain import Chainer, Head
 from customs.audit.signing import checkpoint, load_signing_key
 from customs.inspection import Inspector, Verdict
@@ -121,6 +128,7 @@ class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
             for tp in revoked:
                 self.gateway.positions.pop((tp.topic, tp.partition), None)
                 self.gateway.heads.pop(tp, None)
+                self.gateway.checkpointed.pop(tp, None)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         async with self.gateway.lock:
@@ -149,7 +157,7 @@ class BatchGateway:
         self._owners: dict[TopicPartition, int] = {}  # take-overs of each partition so far
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify")
         self.heads: dict[TopicPartition, Head] = {}  # each input partition's audit chain, as committed
-        self.checkpointed: dict[TopicPartition, float] = {}  # monotonic time of its last checkpoint
+        self.checkpointed: dict[TopicPartition, float] = {}  # monotonic time of its last checkpoint here
         self.signing_key = load_signing_key(settings.audit_key_file)
         self.consumer = self._new_consumer()
 
@@ -219,6 +227,8 @@ class BatchGateway:
             asyncio.create_task(self._every(self.settings.lag_interval, self._update_lag)),
             asyncio.create_task(self._every(10.0, self._report)),
         ]
+        quiet = asyncio.Event()  # set on the way out: the idle signer finishes its transaction first
+        signer = asyncio.create_task(self._sign_idle_chains(quiet))
         wait_ms = max(1, int(self.settings.batch_wait * 1000))
         backoff = compression.Backoff()
         try:
@@ -243,6 +253,8 @@ class BatchGateway:
         finally:
             for timer in timers:
                 timer.cancel()
+            quiet.set()
+            await signer
             async with self.lock:
                 await self.settle()
             await self.consumer.stop()
@@ -343,8 +355,10 @@ class BatchGateway:
             for output in routing.outputs(record, verdict, chainer):
                 by_topic[self.topics[output.channel]].append(output)
         now = time.monotonic()
-        due = now - self.checkpointed.get(tp, 0.0) >= self.settings.audit_checkpoint_seconds
-        if due and chainer.head.next_seq > 0:
+        due = checkpoint_due(
+            chainer.head, self.checkpointed.get(tp), now, self.settings.audit_checkpoint_seconds
+        )
+        if due:
             signed = chainer.add(checkpoint(chainer.head, self.signing_key, int(time.time() * 1000)))
             by_topic[self.topics["audit"]].append(routing.audit_output(signed))
         started = time.perf_counter()
@@ -364,6 +378,48 @@ class BatchGateway:
             with contextlib.suppress(Exception):  # fenced: the new owner has ended it already
                 await producer.abort_transaction()
             raise
+
+    async def _sign_idle_chains(self, quiet: asyncio.Event) -> None:
+        """Step 5: a cheap timer that wakes when an idle checkpoint may fall due (customs/audit/cadence.py)
+        and only then takes ``lock``, between batches, to sign the quiet partitions' unsigned tails."""
+        interval = self.settings.audit_checkpoint_seconds
+        while not quiet.is_set():
+            states = [(head, self.checkpointed.get(tp)) for tp, head in self.heads.items()]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(quiet.wait(), next_idle_check(states, time.monotonic(), interval))
+            if quiet.is_set() or not self._idle(time.monotonic()):
+                continue
+            try:
+                async with self.lock:
+                    await self.settle()  # the batch in hand commits first: the heads are the committed ones
+                    await self._checkpoint_idle(self._idle(time.monotonic()))
+            except Exception:
+                log.warning("idle checkpoints failed", exc_info=True)
+
+    def _idle(self, now: float) -> list[TopicPartition]:
+        """Owned partitions, committed up to a known offset, whose chain's tail is due a checkpoint."""
+        interval = self.settings.audit_checkpoint_seconds
+        return [
+            tp
+            for tp, head in list(self.heads.items())
+            if tp in self.producers
+            and (tp.topic, tp.partition) in self.positions
+            and idle_checkpoint_due(head, self.checkpointed.get(tp), now, interval)
+        ]
+
+    async def _checkpoint_idle(self, tps: list[TopicPartition]) -> None:
+        """One transaction per partition: the checkpoint to the audit topic, and the same offset committed
+        again with the head after it (call with ``lock`` held, nothing being committed)."""
+        ends = {tp: self.positions[(tp.topic, tp.partition)] for tp in tps}
+        results = await asyncio.gather(
+            *(self._commit(tp, [], end) for tp, end in ends.items()), return_exceptions=True
+        )
+        for tp, result in zip(ends, results, strict=True):
+            if isinstance(result, BaseException):  # the old head stands; tried again after an interval
+                log.error("idle checkpoint transaction for %s failed (%s)", tp, type(result).__name__)
+                self.metrics.transaction_failures.inc()
+                self.checkpointed[tp] = time.monotonic()
+                await self._recover(tp)
 
     @staticmethod
     async def _send(

@@ -37,23 +37,28 @@ def event_hash(event: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """Where a chain stands: the ``seq`` the next event gets and the hash it links to."""
+    """Where a chain stands: the ``seq`` the next event gets and the hash it links to; ``signed`` when
+    the event at the head is a checkpoint (no event after the last checkpoint waits for a signature)."""
 
     chain: str
     next_seq: int = 0
     hash: str = GENESIS
+    signed: bool = False
 
     def encode(self) -> str:
-        """A short text form (kept as Kafka offset-commit metadata by the gateway)."""
-        return f"audit1:{self.next_seq}:{self.hash}"
+        """A short text form (kept as Kafka offset-commit metadata by the gateway):
+        ``audit1:SEQ:HASH``, with ``:signed`` after it when the head is a checkpoint."""
+        return f"audit1:{self.next_seq}:{self.hash}" + (":signed" if self.signed else "")
 
     @classmethod
     def decode(cls, chain: str, text: str | None) -> Head:
-        """The head ``encode`` wrote; a fresh chain for no text or text of another kind."""
+        """The head ``encode`` wrote; a fresh chain for no text or text of another kind. A head written
+        before ``signed`` was kept reads as unsigned (at worst, one checkpoint more)."""
         if not text or not text.startswith("audit1:"):
             return cls(chain)
-        _, seq, digest = text.split(":", 2)
-        return cls(chain, int(seq), digest)
+        _, seq, rest = text.split(":", 2)
+        digest, _, flag = rest.partition(":")
+        return cls(chain, int(seq), digest, flag == "signed")
 
 
 def link(head: Head, event: Mapping[str, Any]) -> tuple[dict[str, Any], Head]:
@@ -61,7 +66,8 @@ def link(head: Head, event: Mapping[str, Any]) -> tuple[dict[str, Any], Head]:
     chained = {key: value for key, value in event.items() if key not in CHAIN_FIELDS}
     chained.update(chain=head.chain, seq=head.next_seq, prev=head.hash)
     chained["hash"] = event_hash(chained)
-    return chained, Head(head.chain, head.next_seq + 1, chained["hash"])
+    signed = chained.get("type") == "checkpoint"
+    return chained, Head(head.chain, head.next_seq + 1, chained["hash"], signed)
 
 
 class Chainer:
