@@ -12,8 +12,12 @@ signed checkpoint follows the last record of a partition in a batch once ``audit
 have passed; the head is read back from the committed offset when a partition's first record arrives
 after an assignment. Held outputs that are never committed (a crash, a revocation) are never published,
 and their records are chained again from the committed head: the committed chain has no gap and no fork
-(streams/held_chains.py numbers the steps). Both engines keep the same chains, so a group can move from
-one engine to the other without breaking them.
+(streams/held_chains.py numbers the steps). A partition that goes quiet with events after its last
+checkpoint gets one on its own an interval after that checkpoint, by a transaction of its own right after
+one of Faust's periodic commits (streams/transactions.py); this covers the partitions whose chain this
+worker has begun, i.e. that brought it a record since their assignment — a partition taken over while
+quiet, with an unsigned tail, is signed with its next record. Both engines keep the same chains, so a
+group can move from one engine to the other without breaking them.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from streams import routing
 from streams.held_chains import Partition
 from streams.kafka_security import aiokafka_security, faust_credentials
 from streams.metrics import GatewayMetrics, partition_lags, progress_line
-from streams.transactions import GatewayApp
+from streams.transactions import GatewayApp, QuietCheckpoint
 
 FAUST_DATA = REPO_ROOT / "var" / "faust"
 
@@ -110,6 +114,7 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics)
     app = GatewayApp(
         settings.app_id,
         source_topics=tuple(settings.inbound_topic_names),
+        audit_topic=settings.output_topic_names["audit"],
         broker=_broker_url(settings.bootstrap_servers),
         broker_credentials=faust_credentials(settings),
         processing_guarantee="exactly_once",
@@ -176,6 +181,17 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics)
             chains.hold(partition, message.offset, chainer.head)
             chains.checkpointed(partition, now)
 
+    def quiet_checkpoints(now: float) -> list[QuietCheckpoint]:
+        """Step 5 of streams/held_chains.py: a checkpoint for each quiet chain with an unsigned tail."""
+        due: list[QuietCheckpoint] = []
+        for partition in chains.quiet(now, settings.audit_checkpoint_seconds):
+            chainer = Chainer(chains.head(partition))
+            signed = chainer.add(checkpoint(chainer.head, signing_key, int(time.time() * 1000)))
+            due.append((partition, chains.start(partition), chainer.head, routing.audit_output(signed)))
+        return due
+
+    app.quiet_checkpoints = quiet_checkpoints
+
     @app.agent(inbound, name="customs-gateway")
     async def gateway(stream: Any) -> None:
         loop = asyncio.get_running_loop()
@@ -201,19 +217,20 @@ def build_app(settings: Settings, inspector: Inspector, metrics: GatewayMetrics)
                     )
                 verdicts = await loop.run_in_executor(executor, inspect_batch, items)
                 last: dict[Partition, Any] = {}
-                for message, item, verdict in zip(messages, items, verdicts, strict=True):
-                    partition = (message.topic, message.partition)
-                    if partition not in chains or message.offset < chains.start(partition):
-                        # Revoked meanwhile (its records come again to whoever owns it), or committed
-                        # already (its outputs were published then): nothing to hold.
-                        log.warning("%s@%d: not this worker's to route", partition, message.offset)
-                        continue
-                    hold(message, item, verdict)
-                    last[partition] = message
-                    metrics.observe_routed(verdict, message.topic, message.timestamp)
-                    counts[verdict.action.value] += 1
-                    positions[partition] = message.offset + 1
-                close_batch(last)
+                async with app.chain_lock:  # not while a quiet chain is signed (no await inside)
+                    for message, item, verdict in zip(messages, items, verdicts, strict=True):
+                        partition = (message.topic, message.partition)
+                        if partition not in chains or message.offset < chains.start(partition):
+                            # Revoked meanwhile (its records come again to whoever owns it), or committed
+                            # already (its outputs were published then): nothing to hold.
+                            log.warning("%s@%d: not this worker's to route", partition, message.offset)
+                            continue
+                        hold(message, item, verdict)
+                        last[partition] = message
+                        metrics.observe_routed(verdict, message.topic, message.timestamp)
+                        counts[verdict.action.value] += 1
+                        positions[partition] = message.offset + 1
+                    close_batch(last)
         finally:
             await committed_heads.close()
 

@@ -13,7 +13,13 @@ the commit that covers the record's offset (streams/transactions.py), so its cha
    below ``n`` (``for_commit``) — the head after exactly the events that commit publishes — and only once
    it succeeded does that head become the committed one (``committed``);
 4. on a revocation everything is forgotten (``forget``): the held outputs are dropped with it, and the
-   next owner, this worker included, resumes from the committed head.
+   next owner, this worker included, resumes from the committed head;
+5. a chain with nothing held whose committed head is not a checkpoint, an interval after its last one
+   (``quiet``, customs/audit/cadence.py), gets a checkpoint on its own: a transaction publishes it and commits
+   the *same* offset with the head after it, and only once that succeeded is it the committed head
+   (``signed_quiet``). Records are not held meanwhile (streams/transactions.py). A transaction whose outcome
+   is unknown leaves the chain ``poisoned``: nothing more of it is committed here (the worker stops, and
+   whoever owns the partition next resumes from the head as committed).
 
 Outputs held but never committed are never published, so the committed chain has no gap and no fork.
 """
@@ -24,6 +30,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from customs.audit.cadence import checkpoint_due, idle_checkpoint_due
 from customs.audit.chain import Head
 from streams.routing import chain_name
 
@@ -36,7 +43,8 @@ class _Chain:
     start: int  # the committed offset it was read with: records below it are done already
     offsets: list[int] = field(default_factory=list)  # held records' offsets, ascending, not committed
     heads: list[Head] = field(default_factory=list)  # the head after each of them
-    checkpointed: float = 0.0  # monotonic time of the chain's last checkpoint here
+    checkpointed: float | None = None  # monotonic time of the chain's last checkpoint here
+    poisoned: bool = False  # a checkpoint's transaction ended unknown: commit nothing more of it
 
 
 class HeldChains:
@@ -75,16 +83,39 @@ class HeldChains:
         chain.heads.append(head)
 
     def checkpoint_due(self, partition: Partition, now: float, interval: float) -> bool:
-        chain = self._chains[partition]
-        return now - chain.checkpointed >= interval and self.head(partition).next_seq > 0
+        return checkpoint_due(self.head(partition), self._chains[partition].checkpointed, now, interval)
 
     def checkpointed(self, partition: Partition, now: float) -> None:
         self._chains[partition].checkpointed = now
+
+    def quiet(self, now: float, interval: float) -> list[Partition]:
+        """Step 5: the chains due a checkpoint of their own (nothing held, an unsigned committed tail)."""
+        return [
+            partition
+            for partition, chain in self._chains.items()
+            if not chain.offsets
+            and not chain.poisoned
+            and idle_checkpoint_due(chain.committed, chain.checkpointed, now, interval)
+        ]
+
+    def signed_quiet(self, partition: Partition, head: Head, now: float) -> None:
+        """Step 5, after the transaction that committed ``head`` (a checkpoint) with the same offset."""
+        chain = self._chains.get(partition)
+        if chain is None or chain.offsets:
+            raise ValueError(f"{partition}: records were held while its quiet chain was signed")
+        chain.committed = head
+        chain.checkpointed = now
+
+    def poison(self, partition: Partition) -> None:
+        if partition in self._chains:
+            self._chains[partition].poisoned = True
 
     def for_commit(self, partition: Partition, offset: int) -> Head:
         """Step 3: the head to commit with ``offset`` (the next offset to read). A partition whose chain
         is unknown raises KeyError: an offset is never committed without its head."""
         chain = self._chains[partition]
+        if chain.poisoned:
+            raise RuntimeError(f"{partition}: its committed audit chain head is unknown here")
         below = bisect.bisect_left(chain.offsets, offset)
         return chain.heads[below - 1] if below else chain.committed
 

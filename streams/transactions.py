@@ -9,25 +9,38 @@ partition — the one whose transaction also carries the input's offset commit.
 
 That transaction also commits, as the offset's metadata, the head of the input partition's audit chain
 after the events it publishes (streams/held_chains.py), as the aiokafka engine does (streams/gateway.py).
+
+A quiet partition's unsigned chain tail is signed on its own (held_chains.py step 5): right after each of
+Faust's periodic commits (so never beside one), with ``chain_lock`` held so that no record is chained
+meanwhile, one transaction per such partition publishes the checkpoint and commits the same offset again
+with the head after it. Faust itself commits only offsets that moved on, so this is its own transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Awaitable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from heapq import heappop, heappush
 from typing import Any
 
 import faust
+from aiokafka import TopicPartition
 from aiokafka.errors import ProducerFenced
 from faust.app._attached import Attachment, Attachments
 from faust.transport.consumer import TransactionManager
 from faust.types import TP, TransportT
 
+from customs.audit.chain import Head
 from streams.faust_fetch import CodecSafeConsumer
-from streams.held_chains import HeldChains
+from streams.held_chains import HeldChains, Partition
+from streams.routing import Output
+
+# A quiet chain's checkpoint: its partition, the offset committed again, the head after it, the event.
+QuietCheckpoint = tuple[Partition, int, Head, Output]
 
 log = logging.getLogger("customs.worker")
 
@@ -80,6 +93,51 @@ class SourcePartitionTransactions(TransactionManager):
                 chains.committed((tp.topic, tp.partition), offset)
         return True
 
+    async def sign_quiet(self, assigned: set[TP], committed: Mapping[TP, int | None]) -> None:
+        """Step 5 of streams/held_chains.py, for the partitions this worker is assigned."""
+        app: GatewayApp = self.app  # type: ignore[assignment]
+        chains = app.audit_chains
+        async with app.chain_lock:  # no record is chained while a quiet chain is signed
+            for (topic, partition), offset, head, output in app.quiet_checkpoints(time.monotonic()):
+                tp = TP(topic, partition)
+                if tp not in assigned or committed.get(tp) not in (None, offset):
+                    continue  # not ours, or Faust and the chain disagree on its offset: leave it
+                transactional_id = f"{app.conf.id}-{app.assignor.group_for_topic(topic)}-{partition}"
+                try:
+                    sent = await self.producer.send(
+                        app.audit_topic,
+                        output.key,
+                        output.value,
+                        partition,
+                        None,
+                        output.headers,
+                        transactional_id=transactional_id,
+                    )
+                    await sent
+                    await self.producer.commit_transactions(
+                        {transactional_id: {TopicPartition(topic, partition): (offset, head.encode())}},  # type: ignore[dict-item]
+                        app.conf.id,
+                        start_new_transaction=True,
+                    )
+                except Exception as exc:  # committed or not, unknown here: this worker stops using the chain
+                    chains.poison((topic, partition))
+                    log.error("quiet checkpoint of %s failed (%s); stopping", tp, type(exc).__name__)
+                    await self.producer.abort_transaction(transactional_id)
+                    await app.crash(exc)
+                    return
+                chains.signed_quiet((topic, partition), head, time.monotonic())
+
+
+class SigningConsumer(CodecSafeConsumer):
+    """Faust's consumer whose periodic commit is followed by the quiet chains' own checkpoints."""
+
+    async def force_commit(self, topics: Any = None, start_new_transaction: bool = True) -> bool:
+        did_commit: bool = await super().force_commit(topics, start_new_transaction=start_new_transaction)
+        if topics is None and start_new_transaction and not self.app.rebalancing:
+            manager: SourcePartitionTransactions = self.transactions  # type: ignore[assignment]
+            await manager.sign_quiet(set(self.assignment()), self._committed_offset)
+        return did_commit
+
 
 class _InOrder:
     """An attached output that sorts after those held before it: outputs of one input are published in
@@ -127,11 +185,17 @@ class CommittedOnlyAttachments(Attachments):
 class GatewayApp(faust.App):
     """A Faust app whose transactions follow the input partition (see the module docstring)."""
 
-    def __init__(self, *args: Any, source_topics: tuple[str, ...], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source_topics: tuple[str, ...], audit_topic: str = "", **kwargs: Any
+    ) -> None:
         self._source_topics = source_topics
+        self.audit_topic = audit_topic
         super().__init__(*args, **kwargs)
         self._held = self._attachments = CommittedOnlyAttachments(self)
         self.audit_chains = HeldChains()  # each input partition's audit chain (streams/held_chains.py)
+        self.chain_lock = asyncio.Lock()  # held while records are chained, and while quiet chains are signed
+        # The checkpoints the quiet chains are due (set by streams/faust_worker.py), given a monotonic time.
+        self.quiet_checkpoints: Callable[[float], list[QuietCheckpoint]] = lambda now: []
 
     async def _on_partitions_revoked(self, revoked: set[TP]) -> None:
         """After Faust's own revocation (which commits what is done), forget outputs still held for
@@ -150,5 +214,5 @@ class GatewayApp(faust.App):
         transport = super()._new_transport()
         manager = type("Transactions", (SourcePartitionTransactions,), {"source_topics": self._source_topics})
         transport.TransactionManager = manager  # type: ignore[misc]
-        transport.Consumer = CodecSafeConsumer  # type: ignore[misc]  # see streams/faust_fetch.py
+        transport.Consumer = SigningConsumer  # type: ignore[misc]  # and see streams/faust_fetch.py
         return transport

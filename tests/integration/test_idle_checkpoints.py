@@ -1,4 +1,4 @@
-"""A quiet partition's last events get signed on their own (aiokafka engine, real broker): records arrive,
+"""A quiet partition's last events get signed on their own (both engines, real broker): records arrive,
 then nothing; within the checkpoint interval and a transaction every chain ends with a signed checkpoint
 and a recipient can prove the last record routed on each partition — and a partition with nothing new
 since its checkpoint gets no further ones."""
@@ -28,7 +28,7 @@ from streams.gateway import BatchGateway
 from streams.metrics import GatewayMetrics
 from streams.topics import create_topics
 
-from .conftest import ROUTED, origin_of, read_committed
+from .conftest import ROUTED, WorkerProcess, origin_of, read_committed, routed_at_least
 
 pytestmark = pytest.mark.integration
 
@@ -102,9 +102,45 @@ def test_a_quiet_partition_is_signed_once_and_its_last_record_proven(
     create_topics(settings)
     assert publish(settings, count=FIRST, seed=61) == FIRST
     events, signed_after, later = asyncio.run(_quiet_spell(settings))
-
     assert signed_after < INTERVAL + 10
     assert later == len(events), "a chain with nothing new was signed again"
+    _assert_signed_and_provable(settings, events, tmp_path)
+
+
+def test_faust_signs_a_quiet_partition_once(settings: Settings, tmp_path: Path) -> None:
+    """The same on the Faust engine: its quiet chains are signed right after one of its periodic commits."""
+    settings = settings.model_copy(update={"stream_engine": "faust"})
+    create_topics(settings)
+    worker = WorkerProcess(settings, tmp_path / "worker.log")
+    assert publish(settings, count=FIRST, seed=63) == FIRST
+    try:
+        worker.start()
+        assert routed_at_least(settings, FIRST, timeout=90) >= FIRST, worker.log()[-3000:]
+        assert publish(settings, count=SECOND, seed=64) == SECOND  # before a checkpoint is due again
+        unsigned_seen, routed_at = False, 0.0
+        deadline = time.monotonic() + 60
+        while True:
+            events = from_topic(settings, 10.0)
+            tails = _tails(events)
+            if sum(e.event.get("type") == "decision" for e in events) == FIRST + SECOND:
+                if not unsigned_seen:
+                    routed_at = time.monotonic()
+                unsigned_seen = unsigned_seen or any(t["type"] != "checkpoint" for t in tails.values())
+                if all(t["type"] == "checkpoint" for t in tails.values()):
+                    break
+                assert time.monotonic() - routed_at < INTERVAL + 10, json.dumps(tails)[:600]
+            assert time.monotonic() < deadline, worker.log()[-3000:]
+            time.sleep(0.2)
+        time.sleep(2 * INTERVAL)  # still quiet: no further checkpoint
+        later = len(from_topic(settings, 10.0))
+    finally:
+        worker.stop()
+    assert unsigned_seen, "every chain was signed by a batch: the quiet spell tests nothing"
+    assert later == len(events), "a chain with nothing new was signed again"
+    _assert_signed_and_provable(settings, events, tmp_path)
+
+
+def _assert_signed_and_provable(settings: Settings, events: list[Located], tmp_path: Path) -> None:
     public = load_public_key(public_pem(load_signing_key(tmp_path / "audit.key")).encode())
     report = verify(events, public)
     assert report.ok, str(report.first_break)

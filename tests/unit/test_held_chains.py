@@ -91,6 +91,56 @@ def test_a_forgotten_partition_cannot_be_committed() -> None:
         chains.for_commit(P, 1)
 
 
+def _sign(chains: HeldChains, now: float) -> dict[str, object]:
+    """What streams/transactions.py does for a quiet chain, its transaction taken as committed."""
+    chainer = Chainer(chains.head(P))
+    event = chainer.add({"type": "checkpoint", "covers": chainer.head.next_seq - 1})
+    chains.signed_quiet(P, chainer.head, now)
+    return event
+
+
+def test_a_quiet_chain_with_an_unsigned_tail_is_signed_once() -> None:
+    chains = HeldChains()
+    chains.begin(P, None, "")
+    events = _hold(chains, 0)
+    chainer = Chainer(chains.head(P))  # a checkpoint closed the batch
+    events.append(chainer.add({"type": "checkpoint", "covers": 0}))
+    chains.hold(P, 0, chainer.head)
+    chains.checkpointed(P, 100.0)
+    chains.committed(P, 1)
+    assert chains.quiet(1e6, 10.0) == []  # signed: nothing to do however long it stays quiet
+    events += _hold(chains, 1)  # a record before the next checkpoint is due: its batch carries none
+    assert chains.quiet(115.0, 10.0) == []  # held, not committed yet: Faust's commit comes first
+    chains.committed(P, 2)
+    assert chains.quiet(109.0, 10.0) == []  # an interval after the last checkpoint, not before
+    assert chains.quiet(110.0, 10.0) == [P]
+    events.append(_sign(chains, 110.0))
+    assert chains.head(P).signed and chains.for_commit(P, 2) == chains.head(P)  # the same offset again
+    assert chains.start(P) == 2
+    assert chains.quiet(1e6, 10.0) == []  # and never again while nothing new comes
+    events += _hold(chains, 2)  # a record after it links to the checkpoint
+    report = verify([Located(str(i), e) for i, e in enumerate(events)], None)
+    assert report.ok and report.chains == {chain_name(*P): 5}
+
+
+def test_a_quiet_chain_inherited_unsigned_is_signed_at_once_and_a_poisoned_one_never() -> None:
+    chains = HeldChains()
+    chains.begin(P, 40, Head(chain_name(*P), 12, "ab" * 32).encode())  # written before the head was flagged
+    assert chains.quiet(0.0, 10.0) == [P]
+    chains.poison(P)  # its checkpoint's transaction ended unknown
+    assert chains.quiet(0.0, 10.0) == []
+    with pytest.raises(RuntimeError):
+        chains.for_commit(P, 40)
+
+
+def test_a_quiet_chain_is_not_signed_over_held_records() -> None:
+    chains = HeldChains()
+    chains.begin(P, None, "")
+    _hold(chains, 0)
+    with pytest.raises(ValueError):
+        chains.signed_quiet(P, chains.head(P), 0.0)
+
+
 def test_outputs_of_one_input_are_published_in_the_order_held() -> None:
     held: list[Attachment] = []
     for order, name in enumerate(["routed", "audit", "checkpoint"]):
