@@ -254,7 +254,10 @@ class BatchGateway:
             for timer in timers:
                 timer.cancel()
             quiet.set()
-            await signer
+            try:
+                await signer
+            except Exception:
+                log.warning("the idle checkpoint timer failed", exc_info=True)
             async with self.lock:
                 await self.settle()
             await self.consumer.stop()
