@@ -10,7 +10,7 @@ A field is ``(path, text, hint)``. A string's or a number's path is its dot-join
 the value at that path tells which it is. A key's path is the path of the object that holds it, then
 ``\\k`` and the key's position among the object's keys (``key_path``: the 2nd key of ``contacts`` is
 ``contacts.\\k1``, of the top-level object ``\\k1``). ``join_path`` writes a backslash only before ``.`` or
-``\\``, so no value's path has that form, and the key itself is not in its path (a path may be logged).
+``\\`` (and in ``\\e``, the empty key), so no value's path has that form, and the key itself is not in its path (a path may be logged).
 ``parse_key_path`` reads a key path back.
 """
 
@@ -27,6 +27,7 @@ MIN_NUMBER_DIGITS = 6  # the shortest identifier any recognizer finds has six di
 _SMALLEST = 10 ** (MIN_NUMBER_DIGITS - 1)
 _FLOAT_LIMIT = 1e21  # beyond this, Python writes a float in exponent form: its digits are no identifier
 KEY_MARK = "\\k"
+EMPTY_KEY = "\\e"  # the path part of the empty key ("" would merge its path with its parent's)
 _PLAIN_KEY = re.compile(r"[A-Za-z_ .-]*")  # field names: letters, underscores, spaces, dots, dashes
 
 
@@ -69,7 +70,9 @@ def is_key_path(path: str) -> bool:
 def join_path(prefix: str, key: object) -> str:
     """Append ``key`` to a dot-joined path; dots and backslashes inside keys are escaped with ``\\``."""
     part = key if type(key) is str else str(key)
-    if "." in part or "\\" in part:
+    if not part:  # else {"": {"a": 1}} and {"a": 1} share the path "a": a finding masked in the other
+        part = EMPTY_KEY
+    elif "." in part or "\\" in part:
         part = part.replace("\\", "\\\\").replace(".", "\\.")
     return f"{prefix}.{part}" if prefix else part
 
@@ -81,7 +84,9 @@ def split_path(path: str) -> list[str]:
     chars = iter(path)
     for char in chars:
         if char == "\\":
-            current.append(next(chars, ""))
+            escaped = next(chars, "")
+            if escaped != EMPTY_KEY[1]:  # the empty key adds nothing
+                current.append(escaped)
         elif char == ".":
             parts.append("".join(current))
             current = []

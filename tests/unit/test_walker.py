@@ -109,6 +109,9 @@ def test_walk_leaves_no_reference_cycle() -> None:
         (["x\\y", 0], "x\\\\y.0"),
         (["診斷", 12, "名字"], "診斷.12.名字"),
         ([".", "\\."], "\\..\\\\\\."),
+        (["", "id", "name"], "\\e.id.name"),
+        (["a", "", ""], "a.\\e.\\e"),
+        (["\\e", ""], "\\\\e.\\e"),
     ],
 )
 def test_join_path_escapes_and_split_path_undoes_it(keys: list[object], path: str) -> None:
@@ -168,7 +171,7 @@ def test_number_text(value: object, text: str | None) -> None:
 
 @pytest.mark.parametrize(
     "keys",
-    [["a", "b"], ["x\\y", "k1"], ["\\k1"], ["a.", "\\k0"], [".\\k3"], ["k", 0, "\\"]],
+    [["a", "b"], ["x\\y", "k1"], ["\\k1"], ["a.", "\\k0"], [".\\k3"], ["k", 0, "\\"], ["", ""], ["\\", ""]],
 )
 def test_no_value_path_reads_as_a_key_path(keys: list[object]) -> None:
     """A value's path never has a key path's form, whatever its keys hold (backslashes, ``k`` and digits)."""
@@ -177,3 +180,22 @@ def test_no_value_path_reads_as_a_key_path(keys: list[object]) -> None:
         path = join_path(path, key)
         assert not is_key_path(path)
         assert parse_key_path(key_path(path, 4)) == (path, 4)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"": {"id": {"name": "18742057158"}}, "id": {"name": ""}},
+        {"": "18742057158", "x": {"": ""}},
+        {"a": {"": {"b": "18742057158"}}, "a.": {"b": ""}},
+        {"": {"": "18742057158"}, "\\e": ""},
+    ],
+)
+def test_empty_keys_have_paths_of_their_own(record: JsonValue) -> None:
+    """Every field's path is unique and leads back to that field's own text (an empty key merged with its
+    parent's path once sent a finding's mask to another field)."""
+    fields = list(walk_fields(record))
+    paths = [path for path, _, _ in fields]
+    assert len(set(paths)) == len(paths)
+    for path, text, _ in fields:
+        assert is_key_path(path) or text_at(record, path) == text
