@@ -10,8 +10,8 @@ A field is ``(path, text, hint)``. A string's or a number's path is its dot-join
 the value at that path tells which it is. A key's path is the path of the object that holds it, then
 ``\\k`` and the key's position among the object's keys (``key_path``: the 2nd key of ``contacts`` is
 ``contacts.\\k1``, of the top-level object ``\\k1``). ``join_path`` writes a backslash only before ``.`` or
-``\\`` (and in ``\\e``, the empty key), so no value's path has that form, and the key itself is not in its path (a path may be logged).
-``parse_key_path`` reads a key path back.
+``\\`` (and in ``\\e``, the empty key), so no value's path has that form, and the key itself is not in its
+path (a path may be logged). ``parse_key_path`` reads a key path back.
 """
 
 from __future__ import annotations
