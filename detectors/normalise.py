@@ -73,6 +73,17 @@ _INVISIBLE_CLASS = "".join(
     re.escape(chr(first)) if first == last else f"{re.escape(chr(first))}-{re.escape(chr(last))}"
     for first, last in _INVISIBLE_RANGES
 )
+# Decimal digits of other scripts (category Nd outside ASCII and the full-width block, which NFKC maps
+# already): Arabic-Indic ١٣٨, Devanagari १३८, Thai ๑๓๘ … An identifier typed with them is still one.
+_SCRIPT_DIGIT_RANGES: tuple[tuple[int, int], ...] = tuple(
+    (zero, zero + 9)
+    for zero in range(0x80, 0x20000)
+    if unicodedata.category(chr(zero)) == "Nd"
+    and unicodedata.decimal(chr(zero)) == 0
+    and not 0xFF10 <= zero <= 0xFF19
+    and unicodedata.normalize("NFKC", chr(zero)) == chr(zero)
+)
+_SCRIPT_DIGIT_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SCRIPT_DIGIT_RANGES)
 # A percent-escape of a printable ASCII character (%20 to %7E).
 _ESCAPE = re.compile(r"%(?:[2-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
 # What calls for a view: invisible characters, spaces other than U+0020 (no-break, en/em, ideographic),
@@ -83,7 +94,7 @@ _NEEDS_VIEW = re.compile(
     "\u00a0\u2000-\u200a\u202f\u205f\u3000"
     "\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff41-\uff5a"
     "\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089\u2460-\u249b\u24ea-\u24ff\u2776-\u2793"
-    "\U0001d400-\U0001d7ff]|" + _ESCAPE.pattern
+    "\U0001d400-\U0001d7ff" + _SCRIPT_DIGIT_CLASS + "]|" + _ESCAPE.pattern
 )
 
 
@@ -111,11 +122,15 @@ def needs_view(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _mapped(char: str) -> str:
-    """What ``char`` becomes in the view: its NFKC form where that is ASCII, "" if invisible, else itself."""
+    """What ``char`` becomes in the view: its NFKC form where that is ASCII, its value if a decimal digit of
+    another script, "" if invisible, else itself."""
     if char in INVISIBLE or unicodedata.category(char) == "Cf":
         return ""
     normal = unicodedata.normalize("NFKC", char)
-    return normal if normal != char and normal.isascii() else char
+    if normal != char and normal.isascii():
+        return normal
+    digit = unicodedata.decimal(char, None)  # a digit of another script (NFKC leaves those as they are)
+    return str(digit) if digit is not None else char
 
 
 def view(text: str) -> View:

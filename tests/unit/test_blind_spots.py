@@ -38,6 +38,8 @@ CASES: list[tuple[str, JsonValue, tuple[str, ...], str]] = [
     ("id-number", {"id": "n4", "sfz": 440103198001010035}, ("440103198001010035",), "mask"),
     ("key", {"id": "k1", "contacts": {"13812345678": {"relation": "self"}}}, (PHONE,), "quarantine"),
     ("full-width", {"id": "f1", "phone": "１３８１２３４５６７８"}, (PHONE,), "mask"),
+    ("script-digits", {"id": "f5", "phone": "١٣٨١٢٣٤٥٦٧٨"}, (PHONE,), "mask"),
+    ("script-digits-in-text", {"id": "f6", "note": "电话 १३८१२३४५६७८"}, (PHONE,), "mask"),
     ("zero-width", {"id": "f2", "note": "请致电138\u200b1234\u200b5678"}, (PHONE,), "mask"),
     ("bidi-marks", {"id": "f3", "note": "call \u202a+852 5123 4567\u202c"}, ("51234567",), "mask"),
     ("ideographic-space", {"id": "f4", "note": "电话：１３８　１２３４　５６７８"}, (PHONE,), "mask"),
@@ -61,7 +63,7 @@ CASES: list[tuple[str, JsonValue, tuple[str, ...], str]] = [
 
 
 def _digits(text: str) -> str:
-    """``text``'s digits, full-width folded to ASCII, everything else dropped."""
+    """``text``'s digits, full-width and other scripts' folded to ASCII, everything else dropped."""
     return "".join(str(int(c)) for c in text if c.isdigit())
 
 

@@ -26,6 +26,8 @@ pytestmark = pytest.mark.unit
 
 KEY = b"synthetic-normalise-key"
 FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
+# A digit as other scripts write it: full-width, Arabic-Indic, Devanagari.
+SCRIPT_DIGITS = {str(d): (chr(0xFF10 + d), chr(0x0660 + d), chr(0x0966 + d)) for d in range(10)}
 PHONES = ("13812345678", "13912345678", "15012345678", "18612345678")
 IDS = ("11010519491231002X", "440106198001010035")
 MASK_ALL = load_policy("mask-all")
@@ -59,6 +61,12 @@ def classifier() -> Classifier:
         ("%31%33%38", "138"),
         ("%2b852", "+852"),
         ("%25", "%"),
+        # decimal digits of other scripts: Arabic-Indic, extended Arabic-Indic, Devanagari, Thai, Bengali
+        ("١٣٨١٢٣٤٥٦٧٨", "13812345678"),
+        ("۱۳۸۱۲۳۴۵۶۷۸", "13812345678"),
+        ("电话 १३८१२३४५६७८", "电话 13812345678"),
+        ("๑๓๘", "138"),
+        ("১৩৮", "138"),
     ],
 )
 def test_view_text(text: str, expected: str) -> None:
@@ -128,6 +136,8 @@ def test_spans_ending_on_an_escape_cover_the_whole_escape(
         ("電話 139\ufe0f2211\u034f8943", "PHONE_NUMBER", (3, 16)),
         ("https://example.com/?tel=%2B852%2091234567", "PHONE_NUMBER", (25, 42)),
         ("?email=sun.li%40example.com", "EMAIL_ADDRESS", (7, 27)),
+        ("电话 ١٣٨١٢٣٤٥٦٧٨", "PHONE_NUMBER", (3, 14)),
+        ("身份证 ११०१०५१९४९१२३१००२X", "CN_RESIDENT_ID", (4, 22)),
     ],
 )
 def test_classifier_finds_through_the_view_at_original_offsets(
@@ -144,13 +154,13 @@ def _digits(text: str) -> str:
 
 @st.composite
 def disguised(draw: st.DrawFn) -> tuple[str, str]:
-    """An identifier with random digits full-width and invisible characters inserted (not at its end), after
-    a prefix without digits; and the identifier."""
+    """An identifier with random digits full-width (or Arabic-Indic, Devanagari) and invisible characters
+    inserted (not at its end), after a prefix without digits; and the identifier."""
     value = draw(st.sampled_from(PHONES + IDS))
     out = []
     for char in value:
         if char.isdigit() and draw(st.booleans()):
-            char = FULL_WIDTH[char]
+            char = draw(st.sampled_from(SCRIPT_DIGITS[char]))
         out.append(char)
         if draw(st.integers(0, 5)) == 0:
             out.append(draw(st.sampled_from(sorted(INVISIBLE))))
