@@ -23,12 +23,14 @@ from typing import Any
 
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("chain", "seq", "prev", "hash")
+# ``json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, built once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical(event: Mapping[str, Any]) -> bytes:
     """The bytes an event's hash covers: the event without ``hash``, as sorted compact UTF-8 JSON."""
     body = {key: value for key, value in event.items() if key != "hash"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _CANONICAL.encode(body).encode("utf-8")
 
 
 def event_hash(event: Mapping[str, Any]) -> str:
@@ -65,7 +67,8 @@ def link(head: Head, event: Mapping[str, Any]) -> tuple[dict[str, Any], Head]:
     """``event`` chained after ``head``, and the new head. Pure: the caller keeps the head."""
     chained = {key: value for key, value in event.items() if key not in CHAIN_FIELDS}
     chained.update(chain=head.chain, seq=head.next_seq, prev=head.hash)
-    chained["hash"] = event_hash(chained)
+    # ``event_hash(chained)``; it has no ``hash`` yet, so no copy without it is needed.
+    chained["hash"] = hashlib.sha256(_CANONICAL.encode(chained).encode("utf-8")).hexdigest()
     signed = chained.get("type") == "checkpoint"
     return chained, Head(head.chain, head.next_seq + 1, chained["hash"], signed)
 
