@@ -9,7 +9,6 @@ the requester gives and looks it up. Without the key a digest reveals nothing.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Iterable
@@ -49,21 +48,23 @@ def normal(identifier: str) -> str:
 
 
 def subject_digest(identifier: str, key: bytes) -> str:
-    return hmac.new(
-        key, b"data-customs-subject\x00" + normal(identifier).encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.digest(key, b"data-customs-subject\x00" + normal(identifier).encode(), "sha256").hex()
 
 
 def subject_digests(record: JsonValue, findings: Iterable[Finding], key: bytes) -> tuple[str, ...]:
     """The sorted, distinct subject digests of the identifiers ``findings`` locate in ``record``."""
     digests: set[str] = set()
+    texts: dict[str, str | None] = {}  # each field's text, looked up once
+    values: set[str] = set()  # each identifier digested once
     for finding in findings:
         if finding.entity not in IDENTIFIERS:
             continue
-        text = text_at(record, finding.path)
+        path = finding.path
+        text = texts[path] if path in texts else texts.setdefault(path, text_at(record, path))
         if text is None:
             continue
         value = text[finding.start : finding.end]
-        if value.strip():
+        if value not in values and value.strip():
+            values.add(value)
             digests.add(subject_digest(value, key))
     return tuple(sorted(digests))
