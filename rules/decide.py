@@ -24,13 +24,21 @@ _CATEGORY_SETS: dict[str, frozenset[Category]] = {
 _MINOR = frozenset({Category.MINOR})
 
 
+_MINOR_SIGNALS = frozenset({"CN_RESIDENT_ID", "DATE_OF_BIRTH"})  # the only entities ``is_minor`` reads
+# Per rules tuple, flow, entity and categories: the rules that may apply, in order (``_first_rule``).
+_CANDIDATES: dict[
+    tuple[int, str | None, str, frozenset[Category]], tuple[Sequence[Rule], tuple[Rule, ...]]
+] = {}
+_CANDIDATES_MAX = 4096
+
+
 def _categories(
     record: JsonValue, finding: Finding, context: FlowContext, policy: Policy
 ) -> frozenset[Category]:
     categories = _CATEGORY_SETS.get(finding.entity)
     if categories is None:  # an entity the policy's tuning adds (an unknown one fails here)
         categories = frozenset({policy.tuning.category_of(finding.entity)})
-    if is_minor(record, finding, context.record_date):
+    if finding.entity in _MINOR_SIGNALS and is_minor(record, finding, context.record_date):
         return categories | _MINOR
     return categories
 
@@ -90,14 +98,34 @@ def _first_rule(
 ) -> Rule | None:
     """The first rule that applies to ``finding``: on its flow, above its score, listing its entity or
     one of its categories."""
-    for rule in rules:
-        if rule.flows and flow_id not in rule.flows:
-            continue
+    for rule in _candidates(finding.entity, categories, flow_id, rules):
         if use_min_score and finding.score < rule.min_score:
             continue
-        if finding.entity in rule.entities or not categories.isdisjoint(rule.categories):
-            return rule
+        return rule
     return None
+
+
+def _candidates(
+    entity: str, categories: frozenset[Category], flow_id: str | None, rules: Sequence[Rule]
+) -> tuple[Rule, ...]:
+    """The rules on flow ``flow_id`` listing ``entity`` or one of ``categories``, in order (remembered
+    per rules tuple: a policy's rules never change, a reloaded policy has a tuple of its own)."""
+    key = (id(rules), flow_id, entity, categories)
+    found = _CANDIDATES.get(key)
+    if found is not None and found[0] is rules:
+        return found[1]
+    matching = tuple(
+        rule
+        for rule in rules
+        if not (rule.flows and flow_id not in rule.flows)
+        and (entity in rule.entities or not categories.isdisjoint(rule.categories))
+    )
+    if not isinstance(rules, tuple):  # a list may change under the same id: not remembered
+        return matching
+    if len(_CANDIDATES) >= _CANDIDATES_MAX:
+        _CANDIDATES.clear()
+    _CANDIDATES[key] = (rules, matching)
+    return matching
 
 
 def _rule_for(
