@@ -70,6 +70,8 @@ def desensitise(
     for mask in masks:
         by_path[mask.finding.path].append(mask)
     on_the_way = _ancestors(by_path)
+    # Where ``rebuild`` may return something new: a child elsewhere is kept without the call.
+    touched = on_the_way.union(by_path)
 
     def rebuild(value: JsonValue, path: str) -> JsonValue:
         if isinstance(value, str):
@@ -81,11 +83,13 @@ def desensitise(
         # Booleans and nulls are never masked: they need no path.
         if isinstance(value, dict):
             return {
-                k: rebuild(v, join_path(path, k)) if isinstance(v, _MASKABLE) else v for k, v in value.items()
+                k: rebuild(v, p) if (p := join_path(path, k)) in touched and isinstance(v, _MASKABLE) else v
+                for k, v in value.items()
             }
         if isinstance(value, list):
             return [
-                rebuild(v, join_path(path, i)) if isinstance(v, _MASKABLE) else v for i, v in enumerate(value)
+                rebuild(v, p) if (p := join_path(path, i)) in touched and isinstance(v, _MASKABLE) else v
+                for i, v in enumerate(value)
             ]
         return value
 
@@ -96,9 +100,16 @@ def _ancestors(paths: Iterable[str]) -> set[str]:
     """Every proper prefix of ``paths`` (as ``join_path`` builds them), the root ``""`` included."""
     found = set()
     for path in paths:
-        prefix = ""
-        found.add(prefix)
-        for part in split_path(path)[:-1]:
-            prefix = join_path(prefix, part)
-            found.add(prefix)
+        found.add("")
+        if "\\" in path:  # escapes: split and joined again
+            prefix = ""
+            for part in split_path(path)[:-1]:
+                prefix = join_path(prefix, part)
+                found.add(prefix)
+            continue
+        # No escape: every "." separates two keys, and the text before it is that prefix as joined.
+        dot = path.find(".")
+        while dot >= 0:
+            found.add(path[:dot])
+            dot = path.find(".", dot + 1)
     return found
