@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from customs import headers as h
@@ -61,6 +60,9 @@ class Verdict:
 
     def audit_event(self, origin: Origin, flow: FlowContext) -> dict[str, object]:
         """The audit entry: decision, reasons, entity counts and digests — never a raw value."""
+        entities: dict[str, int] = {}
+        for finding in self.findings:
+            entities[finding.entity] = entities.get(finding.entity, 0) + 1
         return {
             "type": "decision",
             **self.decision.to_json(),
@@ -70,7 +72,7 @@ class Verdict:
             "source": flow.source,
             "destination": flow.destination,
             "purpose": flow.purpose,
-            "entities": dict(sorted(Counter(f.entity for f in self.findings).items())),
+            "entities": dict(sorted(entities.items())),
             "digest_in": self.digest,
             "digest_out": hashlib.sha256(self.value).hexdigest(),
             "subjects": list(self.subjects),
@@ -242,7 +244,7 @@ class Inspector:
         except Exception as exc:  # a bug or a policy it cannot apply must not stop the stream
             decision = Decision(Action.QUARANTINE, (Reason.POLICY_ERROR,), (), policy.version)
             return self._verdict(decision, value, (), digest, origin, type(exc).__name__, started=started)
-        verdict = self._verdict(
+        return self._verdict(
             decision,
             out,
             tuple(findings),
@@ -251,8 +253,8 @@ class Inspector:
             None,
             classify_seconds=classify_seconds,
             started=started,
+            subjects=subject_digests(decoded.record, findings, self.pseudonym_key),
         )
-        return replace(verdict, subjects=subject_digests(decoded.record, findings, self.pseudonym_key))
 
     def _unauthenticated(self, value: bytes, flow: FlowContext, policy: Policy) -> Unauthenticated | None:
         """Why the record's flow is not vouched for by its source's signature (customs.flow_signature),
@@ -293,24 +295,26 @@ class Inspector:
         *,
         classify_seconds: float = 0.0,
         started: float | None = None,
+        subjects: tuple[str, ...] = (),
     ) -> Verdict:
         """The verdict; ``started``: the ``perf_counter`` the inspection started at (its time is taken
         here, at the end)."""
-        headers = [
-            (h.DECISION, decision.action.value),
-            (h.REASONS, ",".join(decision.reasons)),
-            (h.RULES, ",".join(decision.rule_ids)),
-            (h.POLICY_VERSION, decision.policy_version),
-            (h.ORIGIN_TOPIC, origin.topic),
-            (h.ORIGIN_PARTITION, str(origin.partition)),
-            (h.ORIGIN_OFFSET, str(origin.offset)),
-            (h.DIGEST, digest),
-        ]
+        encoded: tuple[tuple[str, bytes], ...] = (
+            (h.DECISION, decision.action.value.encode("utf-8")),
+            (h.REASONS, ",".join(decision.reasons).encode("utf-8")),
+            (h.RULES, ",".join(decision.rule_ids).encode("utf-8")),
+            (h.POLICY_VERSION, decision.policy_version.encode("utf-8")),
+            (h.ORIGIN_TOPIC, origin.topic.encode("utf-8")),
+            (h.ORIGIN_PARTITION, str(origin.partition).encode("utf-8")),
+            (h.ORIGIN_OFFSET, str(origin.offset).encode("utf-8")),
+            (h.DIGEST, digest.encode("utf-8")),
+        )
         if detail:
-            headers.append((h.DETAIL, detail))
-        encoded = tuple((k, v.encode("utf-8")) for k, v in headers)
+            encoded += ((h.DETAIL, detail.encode("utf-8")),)
         inspect_seconds = time.perf_counter() - started if started is not None else 0.0
-        return Verdict(decision, value, encoded, findings, digest, detail, classify_seconds, inspect_seconds)
+        return Verdict(
+            decision, value, encoded, findings, digest, detail, classify_seconds, inspect_seconds, subjects
+        )
 
 
 def audit_bytes(event: dict[str, object]) -> bytes:
