@@ -7,7 +7,9 @@ Pure functions over :class:`~detectors.ner.model.Word` lists; the recognizers in
   (:func:`is_running_text`).
 * **Names**: a ``PER`` word of two or more characters with a Han character, unless a lexicon says it is
   not a person: a herb or TCM term (何首烏), Cantonese pronouns and particles (佢哋喺度), a zodiac sign, an
-  everyday word, or a word with digits.
+  everyday word, or a word with digits. The parts of a transliterated name are one name (奥普拉·温弗利,
+  约翰□米勒: the model reads them apart), and a romanisation in brackets right after a name goes with it
+  (卡杜（cadu）).
 * **Addresses**: a run of place words (``LOC``, or an ``ORG`` that ends like a place: 惠州市) with the
   numbered parts after it (94号, 小区, 18栋, 三期, b座, 1502室) is an address only when it is
   *address-grade*: it holds a number with a house, building, floor or room unit. A city or district alone
@@ -91,6 +93,20 @@ _HERB_RE = re.compile(trie_regex(_HERB_WORDS))
 _BUILDING_END = re.compile(
     r"(?:大厦|大廈|中心|广场|廣場|大楼|大樓|号楼|號樓|楼|樓|层|層|室|馆|館|厅|廳|座|栋|棟|单元|單元|门|門|铺|舖|档|檔)$"
 )
+# Transliterated names: parts joined by a dot (奥普拉·温弗利, 约翰□米勒, 比尔．盖茨) or a dash.
+_DOTS = "·•・‧∙．.□"
+_DASHES = "\\-－"
+_JOINER = re.compile(f"[{_DOTS}{_DASHES}]")
+_DOT = re.compile(f"[{_DOTS}]")
+_DASH = re.compile(f"[{_DASHES}]")
+_HAN_PART = re.compile(f"[{_HAN}]+")
+_GLUED_PART = re.compile(f"[{_DOTS}{_DASHES}][{_HAN}]{{1,6}}")
+_PART_MAX = 6
+# Punctuation, function words, numbers, times and organisations are no part of a name.
+_NOT_PARTS = frozenset({"w", "u", "p", "c", "r", "d", "m", "q", "TIME", "ORG"})
+_NAME_TAGS = frozenset({"PER", "LOC", "nz", "n"})  # the model reads a first name before a dot as one of these
+# A romanisation in brackets right after a name: 卡杜（cadu）, 曾宏达(Faith), 菲尔·布朗（Phil Brown）.
+_ROMANISED = re.compile(r"\s?[（(]\s?[A-Za-z][A-Za-z .'\-]{1,40}[)）]")
 PERSON_SCORE = 0.75
 # A name's score follows the encoder's confidence in its tags: from PERSON_FLOOR (a coin toss) up to
 # PERSON_SCORE (certain); names the model is less than about CONFIDENT sure of fall below the default
@@ -168,16 +184,71 @@ def _in_herb(text: str, start: int, end: int) -> bool:
     )
 
 
+def _part(text: str, word: Word) -> bool:
+    """Whether ``word`` can be a part of a transliterated name: Han characters, no function word."""
+    part = text[word.start : word.end]
+    return (
+        word.tag not in _NOT_PARTS
+        and len(part) <= _PART_MAX
+        and _HAN_PART.fullmatch(part) is not None
+        and not any(char in _NEVER_IN_NAMES for char in part)
+    )
+
+
+def _joined(text: str, words: Sequence[Word], index: int) -> tuple[int, int]:
+    """The first and last word of the transliterated name around the ``PER`` word at ``index``: parts
+    joined by a dot (奥普拉·温弗利, 约翰□米勒, 比尔．盖茨), or by a dash to a part the model also read as a
+    name (乔纳森-格雷泽)."""
+    first = last = index
+    count = len(words)
+    while last + 1 < count:
+        word = words[last + 1]
+        glued = _GLUED_PART.fullmatch(text, word.start, word.end)
+        if glued is not None and not _DASH.match(glued[0]):
+            last += 1  # ·温弗利: the dot and the part as one word
+            continue
+        if last + 2 < count and _JOINER.fullmatch(text, word.start, word.end):
+            after = words[last + 2]
+            dash = _DASH.match(text, word.start) is not None
+            if _part(text, after) and (not dash or after.tag == "PER"):
+                last += 2
+                continue
+        break
+    while first >= 2 and _DOT.fullmatch(text, words[first - 1].start, words[first - 1].end):
+        before = words[first - 2]
+        if not (_part(text, before) and before.tag in _NAME_TAGS):
+            break
+        first -= 2
+    return first, last
+
+
+def _romanised_end(text: str, end: int) -> int:
+    """Where a name ends with its romanised form in brackets after it (卡杜（cadu）, 沃尔贝克(Gertjan
+    Verbeek)): the romanisation is the same name, and is masked with it."""
+    match = _ROMANISED.match(text, end)
+    return match.end() if match else end
+
+
 def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float]]:
-    """Names the model found in ``text`` that no lexicon vetoes."""
-    return [
-        (word.start, word.end, person_score(word.confidence))
-        for word in words
-        if word.tag == "PER"
-        and is_person(text[word.start : word.end])
-        and not _names_an_organisation(text, word.end)
-        and not _in_herb(text, word.start, word.end)
-    ]
+    """Names the model found in ``text`` that no lexicon vetoes, the parts of a transliterated name
+    joined, a romanisation in brackets after a name taken with it."""
+    found: list[tuple[int, int, float]] = []
+    reached = 0  # the end of the last name: a part joined to it is not read again
+    for index, word in enumerate(words):
+        if word.tag != "PER" or word.start < reached:
+            continue
+        first, last = _joined(text, words, index)
+        start, end = words[first].start, words[last].end
+        if (
+            not is_person(text[start:end])
+            or _names_an_organisation(text, end)
+            or (first == last and _in_herb(text, start, end))
+        ):
+            continue
+        confidence = max(w.confidence for w in words[first : last + 1] if w.tag == "PER")
+        reached = end
+        found.append((start, _romanised_end(text, end), person_score(confidence)))
+    return found
 
 
 def organisation_spans(words: Sequence[Word]) -> list[tuple[int, int]]:

@@ -1,0 +1,59 @@
+"""From the model's words to names: transliterated names joined, romanisations in brackets taken with the
+name. The words are written by hand (no model run); the names are fictitious."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from detectors.ner.model import Word
+from detectors.ner.spans import person_spans
+
+pytestmark = pytest.mark.unit
+
+_TOKEN = re.compile(r"(\S+?)/([A-Za-z]+)")
+
+
+def tagged(spec: str) -> tuple[str, list[Word]]:
+    """The text and its words from ``"主教练/n 菲德里克/PER ·/w 莫拉诺/PER"`` (confidence 0.9)."""
+    text, words = "", []
+    for token, tag in _TOKEN.findall(spec):
+        words.append(Word(len(text), len(text) + len(token), tag, 0.9))
+        text += token
+    return text, words
+
+
+def names(spec: str) -> list[str]:
+    text, words = tagged(spec)
+    return [text[start:end] for start, end, _ in person_spans(text, words)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("主教练/n 菲德里克/PER ·/w 莫拉诺/PER 抵达/v", ["菲德里克·莫拉诺"]),
+        ("导演/n 约翰/PER □/w 格伦特/PER 表示/v", ["约翰□格伦特"]),
+        ("想/v 做/v 比尔/PER ．/w 盖茨/PER ，/w", ["比尔．盖茨"]),
+        ("天后/n 奥普拉/PER ·温弗利/w 的/u 推荐/vn", ["奥普拉·温弗利"]),  # the dot glued to the part
+        ("馆长/n 马里恩/LOC ·/w 图尔/PER 被捕/v", ["马里恩·图尔"]),  # a first name read as a place
+        ("名导/n 弗朗西斯/PER -/w 托兰/PER -/w 格雷克/PER 的/u", ["弗朗西斯-托兰-格雷克"]),
+        ("约翰/PER ·/w 的/u 书/n", ["约翰"]),  # a function word is no part of a name
+        ("选手/n 王晓东/PER -/w 冠军/n", ["王晓东"]),  # a dash joins only a part read as a name
+        ("台湾/LOC -/w 倍思特/PER 活动/vn", ["倍思特"]),  # nor a place before a dash
+    ],
+)
+def test_transliterated_names_are_joined(spec: str, expected: list[str]) -> None:
+    assert names(spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("后卫/n 卡杜/PER （/w cadu/nz ）/w 扭伤/v", ["卡杜（cadu）"]),
+        ("主帅/n 萨尔多尔/PER (/w Marco/nz Sardor/n )/w 训练/v", ["萨尔多尔(MarcoSardor)"]),
+        ("客户/n 李文华/PER （/w 化名/n ）/w 表示/v", ["李文华"]),  # not a romanisation
+    ],
+)
+def test_a_romanisation_in_brackets_is_taken_with_the_name(spec: str, expected: list[str]) -> None:
+    assert names(spec) == expected
