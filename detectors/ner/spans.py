@@ -9,7 +9,7 @@ Pure functions over :class:`~detectors.ner.model.Word` lists; the recognizers in
   not a person: a herb or TCM term (何首烏), Cantonese pronouns and particles (佢哋喺度), a zodiac sign, an
   everyday word, or a word with digits. The parts of a transliterated name are one name (奥普拉·温弗利,
   约翰□米勒: the model reads them apart), and a romanisation in brackets right after a name goes with it
-  (卡杜（cadu）).
+  (卡杜（cadu）). A name in Latin script needs an English first name (Mike, FrankPearce).
 * **Addresses**: a run of place words (``LOC``, or an ``ORG`` that ends like a place: 惠州市) with the
   numbered parts after it (94号, 小区, 18栋, 三期, b座, 1502室) is an address only when it is
   *address-grade*: it holds a number with a house, building, floor or room unit. A city or district alone
@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 
 from detectors.lexicon.common_words import COMMON_WORDS
+from detectors.lexicon.latin_names import FIRST_NAMES
 from detectors.lexicon.places import ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
 from detectors.lexicon.wordlist import trie_regex
@@ -105,6 +106,9 @@ _PART_MAX = 6
 # Punctuation, function words, numbers, times and organisations are no part of a name.
 _NOT_PARTS = frozenset({"w", "u", "p", "c", "r", "d", "m", "q", "TIME", "ORG"})
 _NAME_TAGS = frozenset({"PER", "LOC", "nz", "n"})  # the model reads a first name before a dot as one of these
+# A name the model read in Latin script: capitalised parts (Mike, LISA, FrankPearce, Ben Bell).
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z .'\-]*")
+_LATIN_PARTS = re.compile(r"(?P<first>[A-Z][a-z]+|[A-Z]{2,})(?:[ .'\-]?[A-Z][a-z]+)*")
 # A romanisation in brackets right after a name: 卡杜（cadu）, 曾宏达(Faith), 菲尔·布朗（Phil Brown）.
 _ROMANISED = re.compile(r"\s?[（(]\s?[A-Za-z][A-Za-z .'\-]{1,40}[)）]")
 PERSON_SCORE = 0.75
@@ -184,6 +188,14 @@ def _in_herb(text: str, start: int, end: int) -> bool:
     )
 
 
+def is_latin_name(word: str) -> bool:
+    """Whether a Latin-script ``PER`` word is a name: capitalised parts, the first an English first name
+    (Mike, LISA, FrankPearce, Ben Bell); lower-case handles and brands (bwin, atari) and other capitalised
+    words (Blizzard) are not."""
+    parts = _LATIN_PARTS.fullmatch(word)
+    return parts is not None and parts["first"].lower() in FIRST_NAMES
+
+
 def _part(text: str, word: Word) -> bool:
     """Whether ``word`` can be a part of a transliterated name: Han characters, no function word."""
     part = text[word.start : word.end]
@@ -239,7 +251,10 @@ def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float
             continue
         first, last = _joined(text, words, index)
         start, end = words[first].start, words[last].end
-        if (
+        if first == last and _LATIN_WORD.fullmatch(text, start, end):
+            if not is_latin_name(text[start:end]):
+                continue
+        elif (
             not is_person(text[start:end])
             or _names_an_organisation(text, end)
             or (first == last and _in_herb(text, start, end))

@@ -1,5 +1,5 @@
 """From the model's words to names: transliterated names joined, romanisations in brackets taken with the
-name. The words are written by hand (no model run); the names are fictitious."""
+name, Latin-script names. The words are written by hand (no model run); the names are fictitious."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from detectors.ner.model import Word
-from detectors.ner.spans import person_spans
+from detectors.ner.spans import is_latin_name, person_spans
 
 pytestmark = pytest.mark.unit
 
@@ -57,3 +57,32 @@ def test_transliterated_names_are_joined(spec: str, expected: list[str]) -> None
 )
 def test_a_romanisation_in_brackets_is_taken_with_the_name(spec: str, expected: list[str]) -> None:
     assert names(spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("负责人/n Mike/PER 回答/v", ["Mike"]),
+        ("制作人/n DavidKorman/PER 表示/v", ["DavidKorman"]),
+        ("队长/n LISA/PER 是/v", ["LISA"]),
+        ("开发商/n bwin/PER 公布/v", []),  # lower case: a brand or a handle
+        ("选手/n Grubby/PER 夺冠/v", []),  # not a first name
+    ],
+)
+def test_latin_names_need_a_first_name(spec: str, expected: list[str]) -> None:
+    assert names(spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Mike", True),
+        ("Ben Bell", True),
+        ("JENNY", True),
+        ("mike", False),
+        ("Blizzard", False),
+        ("王芳", False),
+    ],
+)
+def test_is_latin_name(word: str, expected: bool) -> None:
+    assert is_latin_name(word) is expected
