@@ -80,6 +80,9 @@ _NEVER_IN_NAMES = frozenset(
     "的了是在与與及或也都又还還就把被让讓给給对對从從往到这這那哪么麼吗嗎呢吧啊呀哦嘛个個们們些每各该該某此"
     "没沒很较較最需须須着著过過两兩万萬亿億"
 )
+# Of those, the characters a name the model is sure of may hold (郭在根, 李从容, 雅各布, 张万山).
+SURE = 0.8
+_NEVER_IN_SURE_NAMES = _NEVER_IN_NAMES - frozenset("在从從各万萬")
 # Formulas and patent medicines end so (a name almost never does).
 _FORMULA_ENDS = tuple("散汤湯丸饮飲膏")
 _BRACKETED = re.compile(r"[（(][^（）()]{1,8}[)）]")
@@ -158,15 +161,17 @@ def needs_model(text: str, found: Sequence[tuple[int, int, float, str]]) -> bool
     return False
 
 
-def is_person(word: str) -> bool:
-    """Whether a ``PER`` word from the model may stand as a name on its own (the lexicons' vetoes)."""
+def is_person(word: str, confidence: float = 0.0) -> bool:
+    """Whether a ``PER`` word from the model may stand as a name on its own (the lexicons' vetoes);
+    ``confidence``: the model's in its tags (a name it is ``SURE`` of may hold 在, 从, 各 or 万)."""
     if len(word) < 2 or _HAN_CHAR.search(word) is None or _DIGIT.search(word):
         return False
     if word in HERBS or word in TCM_TERMS or word in ZODIAC or word in COMMON_WORDS or word in PLACES:
         return False
     if len(word) >= 3 and word.endswith(_FORMULA_ENDS):
         return False  # 荆防败毒散, 陈李济保济丸: a formula or a patent medicine
-    if any(char in CANTONESE for char in word) or any(char in _NEVER_IN_NAMES for char in word[1:]):
+    never = _NEVER_IN_SURE_NAMES if confidence >= SURE else _NEVER_IN_NAMES
+    if any(char in CANTONESE for char in word) or any(char in never for char in word[1:]):
         return False  # 佢哋喺度; 卢两国, 童工作, 席上用: a word no name is made of
     # 安安静静: a reduplicated adjective
     return not (len(word) == 4 and word[0] == word[1] and word[2] == word[3])
@@ -251,16 +256,16 @@ def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float
             continue
         first, last = _joined(text, words, index)
         start, end = words[first].start, words[last].end
+        confidence = max(w.confidence for w in words[first : last + 1] if w.tag == "PER")
         if first == last and _LATIN_WORD.fullmatch(text, start, end):
             if not is_latin_name(text[start:end]):
                 continue
         elif (
-            not is_person(text[start:end])
+            not is_person(text[start:end], confidence)
             or _names_an_organisation(text, end)
             or (first == last and _in_herb(text, start, end))
         ):
             continue
-        confidence = max(w.confidence for w in words[first : last + 1] if w.tag == "PER")
         reached = end
         found.append((start, _romanised_end(text, end), person_score(confidence)))
     return found

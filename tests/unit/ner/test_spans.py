@@ -8,7 +8,7 @@ import re
 import pytest
 
 from detectors.ner.model import Word
-from detectors.ner.spans import is_latin_name, person_spans
+from detectors.ner.spans import is_latin_name, is_person, person_spans
 
 pytestmark = pytest.mark.unit
 
@@ -86,3 +86,18 @@ def test_latin_names_need_a_first_name(spec: str, expected: list[str]) -> None:
 )
 def test_is_latin_name(word: str, expected: bool) -> None:
     assert is_latin_name(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("word", "confidence", "expected"),
+    [
+        ("郭在根", 0.95, True),  # a name the model is sure of may hold 在, 从, 各, 万
+        ("李从容", 0.9, True),
+        ("雅各布", 0.9, True),
+        ("郭在根", 0.6, False),  # unsure: a word the model glued together (童在家)
+        ("张某", 0.95, False),  # 某: an anonymised person, whatever the confidence
+        ("卢两国", 0.95, False),
+    ],
+)
+def test_a_sure_name_may_hold_a_function_character(word: str, confidence: float, expected: bool) -> None:
+    assert is_person(word, confidence) is expected
