@@ -114,6 +114,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z .'\-]*")
 _LATIN_PARTS = re.compile(r"(?P<first>[A-Z][a-z]+|[A-Z]{2,})(?:[ .'\-]?[A-Z][a-z]+)*")
 # A romanisation in brackets right after a name: 卡杜（cadu）, 曾宏达(Faith), 菲尔·布朗（Phil Brown）.
 _ROMANISED = re.compile(r"\s?[（(]\s?[A-Za-z][A-Za-z .'\-]{1,40}[)）]")
+_MENTION_ENDS = frozenset("@＠:： \u3000/，,")
 PERSON_SCORE = 0.75
 # A name's score follows the encoder's confidence in its tags: from PERSON_FLOOR (a coin toss) up to
 # PERSON_SCORE (certain); names the model is less than about CONFIDENT sure of fall below the default
@@ -246,6 +247,12 @@ def _romanised_end(text: str, end: int) -> int:
     return match.end() if match else end
 
 
+def _whole_mention(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole @-mention (@鹿丁@…, //@宝辉:): the handle the model reads as a
+    name is one, however unsure it is of the name's tags."""
+    return start > 0 and text[start - 1] in "@＠" and (end == len(text) or text[end] in _MENTION_ENDS)
+
+
 def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float]]:
     """Names the model found in ``text`` that no lexicon vetoes, the parts of a transliterated name
     joined, a romanisation in brackets after a name taken with it."""
@@ -266,6 +273,8 @@ def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float
             or (first == last and _in_herb(text, start, end))
         ):
             continue
+        if confidence < CONFIDENT and _whole_mention(text, start, end):
+            confidence = CONFIDENT
         reached = end
         found.append((start, _romanised_end(text, end), person_score(confidence)))
     return found

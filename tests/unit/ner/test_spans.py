@@ -101,3 +101,24 @@ def test_is_latin_name(word: str, expected: bool) -> None:
 )
 def test_a_sure_name_may_hold_a_function_character(word: str, confidence: float, expected: bool) -> None:
     assert is_person(word, confidence) is expected
+
+
+def scored(spec: str, confidence: float) -> list[tuple[str, float]]:
+    text, words = tagged(spec)
+    words = [Word(w.start, w.end, w.tag, confidence if w.tag == "PER" else 0.9) for w in words]
+    return [(text[start:end], score) for start, end, score in person_spans(text, words)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("转发/v @/w 鹿丁/PER @/w 小王/PER 的/u 微博/n", [("鹿丁", 0.5)]),  # a whole handle
+        ("//@/w 宝辉/PER :/w 团队/n", [("宝辉", 0.5)]),
+        ("@/w 空澈/PER 妖灵/n", []),  # part of a longer handle: as unsure as the model is
+        ("昨天/TIME 鹿丁/PER 来/v", []),
+    ],
+)
+def test_an_unsure_name_that_is_a_whole_mention_reaches_the_threshold(
+    spec: str, expected: list[tuple[str, float]]
+) -> None:
+    assert [(name, score) for name, score in scored(spec, 0.3) if score >= 0.5] == expected
