@@ -2,10 +2,10 @@
 
 A record held for a rule (a finding a rule says to hold, a low-confidence finding) was inspected and
 judged by the policy; a reviewer decides what the rule left open. A record held because its transfer
-itself is in doubt — no filed flow, a flow its source did not sign, no legal basis, a contract not in force or of the wrong kind, a
-recipient outside the GBA, important data — or because nobody could read it, was never vouched for:
-releasing it always needs a written justification and a second person with the approver role, and
-important data goes out as is only under a security assessment whose reference the release records.
+itself is in doubt — no filed flow, a flow its source did not sign, no legal basis, a contract not in force
+or of the wrong kind, a recipient outside the GBA, important data — or because nobody could read it, was
+never vouched for: releasing it always needs a written justification and a second person with the approver
+role, and important data goes out as is only under a security assessment whose reference the release records.
 """
 
 from __future__ import annotations
