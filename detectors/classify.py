@@ -226,8 +226,7 @@ class Classifier:
                     score = recognizer.score_with_hint(score, hint)
                 if score >= threshold:
                     found.append((start, end, score, entity))
-        if hint:
-            found.extend(f for f in self._field_values.find(text, hint, found) if f[2] >= threshold)
+        found.extend(f for f in self._field_values.find(text, hint, found) if f[2] >= threshold)
         return tuple(_resolve(found) if len(found) > 1 else found)
 
     def classify_text(self, text: str, hint: str = "") -> list[RecognizerResult]:

@@ -22,6 +22,10 @@ leading ``+`` (an ID may end in ``X``) — is compacted and judged as one number
   ``leniency.resident_id_shape``);
 - card: a Luhn-valid UnionPay card (``CN_BANK_CARD``) or card of a known scheme (``CREDIT_CARD``), 1.0.
 
+Without such a field name one reading stays: a value that is only digits, a country code and a number
+``phonenumbers`` accepts (``8613912345678``, ``85291234567`` — a JSON number has no ``+``), scores 0.6 like
+a validated number without context.
+
 The finding covers the whole value (from its first to its last digit), so no group of it stays in clear; it
 is scored at least as high as any finding the recognizers made inside it, so that it wins the overlap. A
 value the recognizers already found whole is left to them (their finding and score stand).
@@ -45,11 +49,13 @@ Found = tuple[int, int, float, str]  # start, end, score, entity (as the classif
 VALID_PHONE = 0.6 + CONTEXT_BOOST  # a validated mobile's pattern score with a phone field name
 SHAPED = SHAPE_ONLY + CONTEXT_BOOST  # a shape-only number with a field name (leniency)
 VALID = 1.0  # a check character or Luhn digit that holds
+VALID_BARE = 0.6  # a validated number written with its country code but no + or 00, no field name
 HINT_CACHE_SIZE = 1024
 
 # The value as a whole: an optional +, digits and separators, an ID's final X; blanks around it.
 _SKELETON = re.compile(r"\s*(\+?\d(?:[\d\s./_-]*\d)?[Xx]?)\s*")
 _SEPARATORS = re.compile(r"[\s./_-]")
+_BARE = re.compile(r"\s*(\d{11,13})\s*")  # a value of digits only, as long as a country code and a number
 # Values that are dates or decimals, not phones, even under a phone field name.
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
 _DATE = re.compile(
@@ -100,6 +106,23 @@ def card_entity(compact: str) -> str | None:
     return "CREDIT_CARD" if scheme_of(compact) is not None else None
 
 
+def _international_without_plus(text: str, found: Sequence[Found]) -> list[Found]:
+    """A value that is nothing but a country code and a valid number, without ``+`` or ``00``
+    (``8613812345678``: a JSON number cannot hold a ``+``), is that phone whatever its field name, scored
+    like a validated number without context; a number that only has the shape needs the field name."""
+    match = _BARE.fullmatch(text)
+    if match is None:
+        return []
+    start, end = match.span(1)
+    if any(f[0] <= start and end <= f[1] for f in found):
+        return []
+    compact = match.group(1)
+    for candidate in phone_candidates(compact)[1:]:  # only the readings with a country code
+        if is_gba_number(candidate):
+            return [] if is_business_number(candidate) else [(start, end, VALID_BARE, PHONE)]
+    return []
+
+
 class FieldValues:
     """Judges whole field values by their digit skeleton (see the module); ``recognizers``: the
     classifier's rule recognizers by entity, whose context words say what a field name means."""
@@ -130,7 +153,7 @@ class FieldValues:
         none); ``found``: what the recognizers found in ``text``, which it outscores where they overlap."""
         kinds = self._kinds(hint) if hint else ()
         if not kinds:
-            return []
+            return _international_without_plus(text, found)
         match = _SKELETON.fullmatch(text)
         if match is None:
             return []

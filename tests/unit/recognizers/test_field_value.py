@@ -114,3 +114,32 @@ def test_full_width_and_ideographic_spaces_map_back_to_the_original(classifier: 
 )
 def test_phone_candidates(compact: str, readings: list[str]) -> None:
     assert phone_candidates(compact) == readings
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["8613812345678", "85291234567", "85366123456", " 8613994191884 "],
+)
+@pytest.mark.parametrize("hint", ["n", "value", "ref", ""])
+def test_a_bare_country_code_and_valid_number_is_a_phone_under_any_field(
+    classifier: Classifier, text: str, hint: str
+) -> None:
+    """A JSON number cannot hold a ``+``: 86, 852 or 853 and a valid number, nothing else, is a phone."""
+    start = len(text) - len(text.lstrip())
+    assert ("PHONE_NUMBER", start, len(text.rstrip())) in [
+        (e, s, t) for s, t, e, _ in found(classifier, text, hint)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("8614912345678", "n"),  # 149: the shape of a mobile, not allocated: needs the field name
+        ("8640012345678", "n"),  # no valid number after 86
+        ("86138123456789", "n"),  # one digit too many
+        ("8613812345678 kg", "n"),  # not the whole value
+        ("4008108888", "n"),  # a business number, no country code
+    ],
+)
+def test_bare_numbers_that_are_no_phone(classifier: Classifier, text: str, hint: str) -> None:
+    assert [f for f in found(classifier, text, hint) if f[2] == "PHONE_NUMBER"] == []
