@@ -62,6 +62,12 @@ class PhoneNumberRecognizer(GbaRecognizer):
         # counts on its own; eight bare digits, or pairs (28 35 10 24), may be anything: context decides.
         Pattern("hk_mo_local_grouped", _BEFORE + r"[2-9]\d{3}[ -]\d{4}" + _AFTER, 0.5),
         Pattern("hk_mo_local", _BEFORE + r"(?:[2-9]\d{7}|[2-9]\d(?: \d\d){3})" + _AFTER, 0.4),
+        # A mobile with its first group in brackets (+86 (138) 0013-8000, (139) 1234 5678).
+        Pattern(
+            "cn_mobile_bracketed",
+            _BEFORE + r"(?:(?:\+|00)86[ -]?)?\(1[3-9]\d\)[ -]?\d{4}[ -]?\d{4}" + _AFTER,
+            0.6,
+        ),
         # A mobile grouped 3-4-4 by dots (138.1234.5678, 0086.138.1234.5678): two dots, no decimal.
         Pattern("cn_mobile_dotted", _BEFORE + r"(?:(?:\+|00)86[ .-]?)?1[3-9]\d\.\d{4}\.\d{4}" + _AFTER, 0.6),
         # A mobile glued to ASCII letters (mobile13812345678, 13812345678ok): valid, and only with a phone
@@ -203,14 +209,17 @@ _SHAPES = re.compile(
 )
 
 
+_BRACKETED_CODE = re.compile(r"\((?:\+|00)?(?:86|85[23])\)")  # a country code in brackets: (852), (+86)
+
+
 def number_and_regions(text: str) -> tuple[str, tuple[str | None, ...]]:
     """What to parse for a matched number (separators dropped, an international prefix as ``+``) and
     the regions to parse it for (None: the number carries its country code)."""
     compact = text.translate(_SEPARATORS)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
-    elif (text.startswith("(") and not compact.startswith(("0", "+"))) or text.startswith(("86 ", "86-")):
-        compact = "+" + compact  # "(852) 2123 4567", "86-13812345678"
+    elif _BRACKETED_CODE.match(text) or text.startswith(("86 ", "86-")):
+        compact = "+" + compact  # "(852) 2123 4567", "86-13812345678"; not "(139) 1234 5678"
     if compact.startswith("+"):
         return compact, (None,)
     return compact, ("HK", "MO") if len(compact) == 8 else ("CN",)

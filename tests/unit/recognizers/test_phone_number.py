@@ -29,6 +29,9 @@ def spans(text: str, hint: str = "") -> list[tuple[int, int]]:
         ("+8613812345678", 0, 14),
         ("86-13812345678", 0, 14),
         ("13812345678转021", 0, 11),
+        ("tel: +86 (138) 0013-8000", 5, 24),  # first group in brackets
+        ("(139) 1234 5678", 0, 15),
+        ("联系（母亲）(138)1234-5678", 6, 20),
         # mainland fixed lines
         ("广州办公室020-12345678", 5, 17),
         ("(0755)2345-6789", 0, 15),
@@ -108,6 +111,8 @@ def test_bare_number_found_with_field_name(text: str, hint: str, start: int, end
         "SKU13812345678",  # inside a code
         "当归 黄芪 陈皮 各10g",  # herb names
         "v13.812.345.678",
+        "(129) 1234 5678",  # 12x is no mobile prefix, brackets or not
+        "编号(138)12345678901",  # too many digits after the brackets
     ],
 )
 def test_not_found(text: str) -> None:
