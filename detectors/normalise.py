@@ -9,7 +9,11 @@ The view
 
 - replaces every character whose NFKC form is ASCII by that form (full-width letters, digits and
   punctuation, the ideographic space and other spaces, circled, superscript and mathematical digits,
-  ligatures such as ``ﬁ``);
+  ligatures such as ``ﬁ``), and a decimal digit of another script by its ASCII digit (Arabic-Indic ``١٣٨``,
+  Devanagari ``१३८``: NFKC leaves those as they are);
+- reads a run of at least ``MIN_NUMERAL_RUN`` (8) Chinese numerals written digit by digit as those digits
+  (``一三八零零一三八零零零``; ``幺`` is one, as phone numbers are read out); shorter runs (``二〇一九`` in a
+  date) stay Han;
 - drops the invisible characters (``INVISIBLE``): every format character (Unicode category Cf: zero-width
   U+200B–U+200D, U+2060–U+2064, U+FEFF, the soft hyphen U+00AD, U+180E, directional marks U+200E/U+200F,
   U+202A–U+202E, U+2066–U+2069, tags …), the combining grapheme joiner U+034F, the variation selectors
@@ -24,10 +28,10 @@ invisible characters between them included, so masking replaces exactly those an
 escape behind.
 
 Most texts need no view: ``needs_view`` is one ``str.isascii`` call and one ``in`` for ASCII text without
-``%``, and one regex search otherwise, and only looks for the characters that matter to identifiers
-(full-width letters, digits and ``+ - @ .``, spaces other than U+0020, compatibility digits, invisible
-characters, percent-escapes). Ordinary Chinese punctuation (，：（）) alone does not call for a view; in a
-text that has one, it is mapped like the rest.
+``%``, and a few regex searches otherwise, and only looks for the characters that matter to identifiers
+(full-width letters, digits and ``+ - @ .``, spaces other than U+0020, compatibility and other scripts'
+digits, invisible characters, percent-escapes, runs of numerals). Ordinary Chinese punctuation (，：（）)
+alone does not call for a view; in a text that has one, it is mapped like the rest.
 """
 
 from __future__ import annotations
@@ -84,18 +88,70 @@ _SCRIPT_DIGIT_RANGES: tuple[tuple[int, int], ...] = tuple(
     and unicodedata.normalize("NFKC", chr(zero)) == chr(zero)
 )
 _SCRIPT_DIGIT_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SCRIPT_DIGIT_RANGES)
+# Chinese numerals written digit by digit (一三八零零一三八零零零, 幺 for one as phone numbers are read out):
+# a run as long as the shortest number worth reading (an HK or Macau local number) reads as those digits.
+# Shorter runs (二〇一九 in a date, 一二 in prose) stay as they are.
+NUMERALS = {
+    "〇": "0",
+    "零": "0",
+    "一": "1",
+    "幺": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+MIN_NUMERAL_RUN = 8
+_NUMERAL_RUN = re.compile(f"[{''.join(NUMERALS)}]{{{MIN_NUMERAL_RUN},}}")
 # A percent-escape of a printable ASCII character (%20 to %7E).
 _ESCAPE = re.compile(r"%(?:[2-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
+_VIEW_RANGES = (
+    *_INVISIBLE_RANGES,
+    (0x00A0, 0x00A0),
+    (0x2000, 0x200A),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+    (0xFF0B, 0xFF0B),
+    (0xFF0D, 0xFF0E),
+    (0xFF10, 0xFF19),
+    (0xFF20, 0xFF3A),
+    (0xFF41, 0xFF5A),
+    (0x00B2, 0x00B3),
+    (0x00B9, 0x00B9),
+    (0x2070, 0x2079),
+    (0x2080, 0x2089),
+    (0x2460, 0x249B),
+    (0x24EA, 0x24FF),
+    (0x2776, 0x2793),
+    (0x1D400, 0x1D7FF),
+    *_SCRIPT_DIGIT_RANGES,
+)
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return (
+        "["
+        + "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+        )
+        + "]"
+    )
+
+
 # What calls for a view: invisible characters, spaces other than U+0020 (no-break, en/em, ideographic),
 # full-width + - . @, digits and letters (not the brackets and commas of Chinese prose), the
-# compatibility digits (superscript, circled, mathematical) and percent-escapes.
-_NEEDS_VIEW = re.compile(
-    f"[{_INVISIBLE_CLASS}"
-    "\u00a0\u2000-\u200a\u202f\u205f\u3000"
-    "\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff41-\uff5a"
-    "\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089\u2460-\u249b\u24ea-\u24ff\u2776-\u2793"
-    "\U0001d400-\U0001d7ff" + _SCRIPT_DIGIT_CLASS + "]|" + _ESCAPE.pattern
-)
+# compatibility digits (superscript, circled, mathematical), other scripts' digits, percent-escapes and
+# a run of Chinese numerals as long as a number. The characters of the Basic Multilingual Plane are one
+# class (compiled to a bitmap: one lookup a character); the others, a list of ranges searched one by one,
+# are looked for only in a text that has a character beyond it.
+_NEEDS_VIEW = re.compile(_char_class(tuple(r for r in _VIEW_RANGES if r[1] < 0x10000)))
+_NEEDS_VIEW_ASTRAL = re.compile(_char_class(tuple(r for r in _VIEW_RANGES if r[0] >= 0x10000)))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one range: cheap enough to ask first
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +173,12 @@ def needs_view(text: str) -> bool:
     False for almost every text)."""
     if text.isascii():
         return "%" in text and _ESCAPE.search(text) is not None
-    return _NEEDS_VIEW.search(text) is not None
+    return (
+        _NEEDS_VIEW.search(text) is not None
+        or ("%" in text and _ESCAPE.search(text) is not None)
+        or _NUMERAL_RUN.search(text) is not None
+        or (_ASTRAL.search(text) is not None and _NEEDS_VIEW_ASTRAL.search(text) is not None)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -138,10 +199,17 @@ def view(text: str) -> View:
     chars: list[str] = []
     origin: list[int] = []
     ends: list[int] = []
+    numerals = {i for run in _NUMERAL_RUN.finditer(text) for i in range(*run.span())}
     index = 0
     length = len(text)
     while index < length:
         char = text[index]
+        if numerals and index in numerals:
+            chars.append(NUMERALS[char])
+            origin.append(index)
+            ends.append(index + 1)
+            index += 1
+            continue
         if char == "%" and _ESCAPE.match(text, index) is not None:
             chars.append(chr(int(text[index + 1 : index + 3], 16)))
             origin.append(index)

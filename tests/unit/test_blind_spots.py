@@ -17,6 +17,7 @@ from customs.codec import Codec, SchemaStore, encode_avro
 from customs.inspection import Inspector, Origin
 from detectors.classify import Classifier
 from detectors.finding import Finding
+from detectors.normalise import NUMERALS
 from detectors.walker import JsonValue
 from rules import FlowContext, decide, load_policy
 from rules.decision import Action
@@ -39,6 +40,9 @@ CASES: list[tuple[str, JsonValue, tuple[str, ...], str]] = [
     ("key", {"id": "k1", "contacts": {"13812345678": {"relation": "self"}}}, (PHONE,), "quarantine"),
     ("full-width", {"id": "f1", "phone": "１３８１２３４５６７８"}, (PHONE,), "mask"),
     ("script-digits", {"id": "f5", "phone": "١٣٨١٢٣٤٥٦٧٨"}, (PHONE,), "mask"),
+    ("chinese-numerals", {"id": "f7", "note": "联系电话：一三八一二三四五六七八"}, (PHONE,), "mask"),
+    ("bracketed-group", {"id": "f8", "note": "tel: +86 (138) 1234-5678"}, (PHONE,), "mask"),
+    ("bare-country-code-number", {"id": "f9", "n": 8613812345678}, (PHONE,), "mask"),
     ("script-digits-in-text", {"id": "f6", "note": "电话 १३८१२३४५६७८"}, (PHONE,), "mask"),
     ("zero-width", {"id": "f2", "note": "请致电138\u200b1234\u200b5678"}, (PHONE,), "mask"),
     ("bidi-marks", {"id": "f3", "note": "call \u202a+852 5123 4567\u202c"}, ("51234567",), "mask"),
@@ -63,8 +67,9 @@ CASES: list[tuple[str, JsonValue, tuple[str, ...], str]] = [
 
 
 def _digits(text: str) -> str:
-    """``text``'s digits, full-width and other scripts' folded to ASCII, everything else dropped."""
-    return "".join(str(int(c)) for c in text if c.isdigit())
+    """``text``'s digits, full-width, other scripts' and Chinese numerals folded to ASCII, everything else
+    dropped."""
+    return "".join(str(int(c)) if c.isdigit() else NUMERALS[c] for c in text if c.isdigit() or c in NUMERALS)
 
 
 @pytest.fixture(scope="module")

@@ -67,6 +67,10 @@ def classifier() -> Classifier:
         ("电话 १३८१२३४५६७८", "电话 13812345678"),
         ("๑๓๘", "138"),
         ("১৩৮", "138"),
+        # Chinese numerals digit by digit, eight or more in a row (幺 read as one)
+        ("联系电话：一三八零零一三八零零零", "联系电话:13800138000"),
+        ("电话幺三八一二三四五六七八", "电话13812345678"),
+        ("九一二三四五六七 二〇一九年", "91234567 二〇一九年"),
     ],
 )
 def test_view_text(text: str, expected: str) -> None:
@@ -85,6 +89,9 @@ def test_view_text(text: str, expected: str) -> None:
         "50%off",
         "%0A",
         "%E7%94%B5",
+        "二〇一九年五月一日",  # a date in numerals: runs of four and less
+        "一二三四五六七",  # seven numerals: shorter than any number worth reading
+        "十一万三千五百",
     ],
 )
 def test_ordinary_text_needs_no_view(text: str) -> None:
@@ -137,6 +144,7 @@ def test_spans_ending_on_an_escape_cover_the_whole_escape(
         ("https://example.com/?tel=%2B852%2091234567", "PHONE_NUMBER", (25, 42)),
         ("?email=sun.li%40example.com", "EMAIL_ADDRESS", (7, 27)),
         ("电话 ١٣٨١٢٣٤٥٦٧٨", "PHONE_NUMBER", (3, 14)),
+        ("联系电话：一三八零零一三八零零零", "PHONE_NUMBER", (5, 16)),
         ("身份证 ११०१०५१९४९१२३१००२X", "CN_RESIDENT_ID", (4, 22)),
     ],
 )
