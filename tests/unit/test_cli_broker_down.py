@@ -29,6 +29,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         "CUSTOMS_PSEUDONYM_KEY": "unit-test-key",
         "CUSTOMS_REVIEW_DB": str(tmp_path / "review.db"),
         "CUSTOMS_REVIEW_KEY_FILE": str(tmp_path / "review.key"),
+        "CUSTOMS_FLOW_KEYS_DIR": str(tmp_path / "flow-keys"),  # not the repository's (the demo writes one)
         "CUSTOMS_REVIEW_METRICS_PORT": "0",
         "CUSTOMS_METRICS_PORT": "0",
         "CUSTOMS_NER": "false",
