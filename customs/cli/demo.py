@@ -231,6 +231,17 @@ def _feed(settings: Settings, rate: float, tally: Tally, stop: threading.Event) 
 DEMO_USERS = (("demo-reviewer", "reviewer"), ("demo-approver", "approver"), ("demo-admin", "admin"))
 
 
+def _start(command: str, log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``customs COMMAND`` in a child process, its output appended to ``log``."""
+    with log.open("ab") as log_handle:
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "customs"), command],
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+
 def demo_users(settings: Settings) -> Path:
     """Create the demo's review users once, each with a random password kept in a 0600 file."""
     from review.roles import parse_roles
@@ -268,25 +279,13 @@ def run_demo(settings: Settings, rate: float, duration: float = 0.0) -> None:
         )
     children_env = {**os.environ, **settings.as_env()}  # the worker and review UI run with these settings
     console.print(f"[bold]Starting a gateway worker[/bold] (policy {settings.policy}); log: {worker_log}")
-    with worker_log.open("ab") as log_handle:
-        worker = subprocess.Popen(
-            [str(Path(sys.executable).parent / "customs"), "worker"],
-            stdout=log_handle,
-            stderr=subprocess.STDOUT,
-            env=children_env,
-        )
+    worker = _start("worker", worker_log, children_env)
     review_log = log_dir / "review.log"
     users_file = demo_users(settings)
     review_url = f"http://{settings.review_host}:{settings.review_port}/"
     console.print(f"[bold]Starting the quarantine review UI[/bold] at {review_url}; log: {review_log}")
     console.print(f"  demo users and passwords (reviewer, approver, admin): {users_file}")
-    with review_log.open("ab") as log_handle:
-        review = subprocess.Popen(
-            [str(Path(sys.executable).parent / "customs"), "review"],
-            stdout=log_handle,
-            stderr=subprocess.STDOUT,
-            env=children_env,
-        )
+    review = _start("review", review_log, children_env)
     tally = Tally()
     stop = threading.Event()
     stop_feed = threading.Event()
