@@ -14,12 +14,14 @@ from confluent_kafka import Message, Producer
 from customs import headers as h
 from customs.settings import Settings
 from streams.topics import create_topics
+from tests.tuning_example import TUNING
 
 from .conftest import WorkerProcess, read_committed
 
 pytestmark = pytest.mark.integration
 
-POLICY = """\
+POLICY = (
+    """\
 name: tuned-stream
 require_flow: false
 ner: false
@@ -33,24 +35,9 @@ rules:
     action: mask
     operator: {name: partial, params: {keep_first: 2}}
     on_low_confidence: quarantine
-tuning:
-  allow_list:
-    - value: "0755-8392 0000"
-      entities: [PHONE_NUMBER]
-  deny_list:
-    - entity: CASE_CODE
-      category: health
-      terms: ["Project Nightingale"]
-  recognizers:
-    - entity: MEMBER_NUMBER
-      category: financial_account
-      pattern: 'MB\\d{8}'
-      validator: luhn
-      score: 0.5
-      context: [member, 会员]
-  context:
-    PHONE_NUMBER: [after_hours, 夜间]
 """
+    + TUNING
+)
 RECORDS: list[dict[str, object]] = [
     {"id": "switchboard", "contact": "电话 0755-83920000"},  # allow_list
     {"id": "ward", "contact": "电话 0755-83921111"},  # the same shape, not allow-listed

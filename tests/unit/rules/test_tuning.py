@@ -23,10 +23,12 @@ from rules.holder import PolicyHolder
 from rules.policy import PolicyError, parse_policy
 from rules.tuning import VALIDATORS, Tuning, safe_pattern
 from streams.policy_watch import PolicyFileWatcher, PolicyReloader
+from tests.tuning_example import TUNING
 
 SOURCE = "tuned.yaml"
 # The README's worked example (keep the two in step).
-TUNED = """\
+TUNED = (
+    """\
 name: tuned
 require_flow: false
 score_threshold: 0.8
@@ -37,24 +39,9 @@ rules:
     entities: [MEMBER_NUMBER]
     action: mask
     operator: {name: partial, params: {keep_first: 2}}
-tuning:
-  allow_list:
-    - value: "0755-8392 0000"
-      entities: [PHONE_NUMBER]
-  deny_list:
-    - entity: CASE_CODE
-      category: health
-      terms: ["Project Nightingale"]
-  recognizers:
-    - entity: MEMBER_NUMBER
-      category: financial_account
-      pattern: 'MB\\d{8}'
-      validator: luhn
-      score: 0.5
-      context: [member, 会员]
-  context:
-    PHONE_NUMBER: [after_hours, 夜间]
 """
+    + TUNING
+)
 RECORD = {
     "id": "t1",
     "switchboard": "电话 0755-83920000",
