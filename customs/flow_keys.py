@@ -13,8 +13,8 @@ Nothing here logs key material.
 from __future__ import annotations
 
 import base64
+import errno
 import logging
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from customs.flow_signature import ED25519, HMAC_SHA256, Algorithm, FlowKey, key_owner
+from customs.key_file import create_once
 
 log = logging.getLogger("customs.flow_keys")
 
@@ -136,10 +137,8 @@ def signing_keys(directory: Path) -> dict[str, FlowKey]:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # refuses to overwrite a key
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    if not create_once(path, data):  # an existing key is never replaced
+        raise FileExistsError(errno.EEXIST, "a key file is already there", str(path))
 
 
 def new_hmac_key(path: Path) -> None:

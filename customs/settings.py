@@ -6,7 +6,6 @@ Every field can be set as an environment variable ``CUSTOMS_<FIELD>`` (for examp
 
 from __future__ import annotations
 
-import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from customs.key_file import create_once
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -248,8 +249,5 @@ class Settings(BaseSettings):
             return self.pseudonym_key.get_secret_value().encode()
         path = self.pseudonym_key_file
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
+            create_once(path, secrets.token_hex(32).encode("ascii"))
         return path.read_text().strip().encode()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from customs.key_file import create_once
 from customs.settings import Settings
 
 
@@ -18,13 +18,7 @@ class VaultError(Exception):
 
 def _key_from_file(path: Path) -> bytes:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_bytes().strip()
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(Fernet.generate_key())
+        create_once(path, Fernet.generate_key())  # another process may have made it first
     return path.read_bytes().strip()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from customs.audit.chain import Head
+from customs.key_file import create_once
 
 
 def signed_message(chain: str, covers: int, head: str) -> bytes:
@@ -29,17 +29,10 @@ def signed_message(chain: str, covers: int, head: str) -> bytes:
 def load_signing_key(path: Path) -> Ed25519PrivateKey:
     """The checkpoint key in ``path`` (PEM, PKCS#8); a new one is written there (mode 0600) if missing."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(pem)
+        create_once(path, pem)  # another process may have made it first: then theirs is used
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path}: not an Ed25519 private key")
