@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from customs.audit.verify import Located
 from customs.settings import Settings
@@ -33,7 +33,7 @@ def read_topic(settings: Settings, timeout: float = 30.0) -> Iterator[tuple[str,
         partitions = sorted(consumer.list_topics(topic, timeout=timeout).topics[topic].partitions)
         for partition in partitions:
             tp = TopicPartition(topic, partition)
-            low, high = consumer.get_watermark_offsets(tp, timeout=timeout)
+            low, high = _watermarks(consumer, tp, timeout)
             if high <= low:
                 continue
             consumer.assign([TopicPartition(topic, partition, low)])
@@ -48,6 +48,29 @@ def read_topic(settings: Settings, timeout: float = 30.0) -> Iterator[tuple[str,
                     break
     finally:
         consumer.close()
+
+
+_NOT_YET = {
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError.UNKNOWN_TOPIC_OR_PART,
+    KafkaError._TIMED_OUT,
+}
+
+
+def _watermarks(consumer: Consumer, tp: TopicPartition, timeout: float) -> tuple[int, int]:
+    """The partition's low and high offsets; a retriable error (a topic just created, its leader not yet
+    elected; a leader moving) is asked again until ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            low, high = consumer.get_watermark_offsets(tp, timeout=max(deadline - time.monotonic(), 1.0))
+            return low, high
+        except KafkaException as error:
+            code = error.args[0].code()
+            if (code not in _NOT_YET and not error.args[0].retriable()) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
 
 
 def parse(where: str, value: bytes) -> Located:
