@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from detectors.finding import Finding
+from detectors.lexicon.wordlist import longest_first
 from detectors.walker import JsonValue
 
 HEALTH = "HEALTH_DATA"
@@ -158,7 +159,7 @@ def _word_pattern(words: Sequence[str]) -> re.Pattern[str]:
     forms = dict.fromkeys(form for word in words for form in (word, word.translate(_TRADITIONAL)))
     parts = [
         rf"(?<![a-z]){re.escape(form)}(?![a-z])" if form.isascii() else re.escape(form)
-        for form in sorted(forms, key=len, reverse=True)
+        for form in sorted(forms, key=longest_first)
     ]
     return re.compile("|".join(parts))
 

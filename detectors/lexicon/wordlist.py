@@ -17,6 +17,12 @@ def phrase_set(block: str) -> frozenset[str]:
     return frozenset(phrase.strip() for phrase in block.split(",") if phrase.strip())
 
 
+def longest_first(word: str) -> tuple[int, str]:
+    """Sort key: longer words first (an alternation tries them in order), then the words themselves, so a
+    pattern built from a set is the same in every process (a set's order depends on the hash seed)."""
+    return -len(word), word
+
+
 def trie_regex(words: Iterable[str]) -> str:
     """A regular expression matching any of ``words`` (longest first), shaped as a character trie."""
     root: dict[str, Any] = {}

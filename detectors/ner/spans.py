@@ -27,7 +27,7 @@ from detectors.lexicon.common_words import COMMON_WORDS
 from detectors.lexicon.latin_names import FIRST_NAMES
 from detectors.lexicon.places import ORGANISATION_SUFFIXES, PLACES
 from detectors.lexicon.tcm import HERBS, TCM_TERMS
-from detectors.lexicon.wordlist import trie_regex
+from detectors.lexicon.wordlist import longest_first, trie_regex
 from detectors.ner.model import Word
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -90,7 +90,7 @@ _ORGANISATION_WORDS = (
     *(w for w in ORGANISATION_SUFFIXES if len(w) >= 2),
     *("有限", "药业", "藥業", "药厂", "藥廠", "集团", "集團"),
 )
-_HERB_WORDS = sorted(HERBS | TCM_TERMS, key=len, reverse=True)
+_HERB_WORDS = sorted(HERBS | TCM_TERMS, key=longest_first)
 _HERB_REACH = max(map(len, _HERB_WORDS))
 _HERB_RE = re.compile(trie_regex(_HERB_WORDS))
 # Buildings, floors, rooms and halls: a word ending so carries an address on after its number.

@@ -19,6 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
 from detectors import digit_runs
+from detectors.lexicon.wordlist import longest_first
 
 log = logging.getLogger("customs.detectors")
 
@@ -65,7 +66,7 @@ WordTest = Callable[[str], bool]  # whether a text holds any of some words
 def any_word(words: Iterable[str]) -> WordTest:
     """``lambda text: any(word in text for word in words)`` as one search over the words' alternation
     (context lists hold a few dozen words, and a window is tested for each number found)."""
-    unique = sorted(set(words), key=len, reverse=True)
+    unique = sorted(set(words), key=longest_first)
     if not unique:
         return _no_word
     search = re.compile("|".join(map(re.escape, unique))).search

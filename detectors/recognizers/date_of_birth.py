@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
+from detectors.lexicon.wordlist import longest_first
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 from detectors.recognizers.health_data import hint_words
 
@@ -44,7 +45,7 @@ _MONTHS = {
     "sept": 9,
 }
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RE = "|".join(sorted(_MONTHS, key=longest_first))
 
 _BEFORE = r"(?<![0-9A-Za-z])(?<![0-9][-/.:])(?<![0-9] )"
 _AFTER = r"(?![0-9A-Za-z])(?![-/.:][0-9])"

@@ -28,7 +28,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from detectors.lexicon import health as lex
-from detectors.lexicon.wordlist import trie_regex
+from detectors.lexicon.wordlist import longest_first, trie_regex
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
 STRONG = 0.85  # lab values, syndromes, fractures, herb and drug doses
@@ -62,7 +62,7 @@ def _chars(*groups: str) -> str:
 
 
 def _alt(words: Sequence[str]) -> str:
-    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=longest_first)) + ")"
 
 
 # --- building blocks ------------------------------------------------------------------------------
@@ -93,8 +93,8 @@ for _kind, _terms in (
     _EN_KIND.update(dict.fromkeys(_terms, _kind))
 
 _HERBS = lex.both_scripts(lex.HERBS)
-_HERB_PREFIXES = tuple(sorted(lex.both_scripts(lex.HERB_PREFIXES), key=len, reverse=True))
-_ZH_MODIFIERS = tuple(sorted(lex.both_scripts(lex.MODIFIERS_ZH), key=len, reverse=True))
+_HERB_PREFIXES = tuple(sorted(lex.both_scripts(lex.HERB_PREFIXES), key=longest_first))
+_ZH_MODIFIERS = tuple(sorted(lex.both_scripts(lex.MODIFIERS_ZH), key=longest_first))
 _EN_MODIFIERS_BEFORE = re.compile(
     rf"(?:(?<![a-z0-9])(?:{trie_regex(_english_forms((*lex.MODIFIERS_EN, 'distal', 'proximal')))})\s+)+$"
 )
@@ -370,7 +370,7 @@ _SYN_STATE_SET = frozenset(_chars(lex.SYNDROME_STATES, "脫蘊").replace("\\", "
 def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     """Case-insensitive search for any of ``words``; ASCII words only as whole words (lab, not label)."""
     parts = []
-    for word in sorted(set(words), key=len, reverse=True):
+    for word in sorted(set(words), key=longest_first):
         escaped = re.escape(word.lower())
         parts.append(rf"(?<![a-z]){escaped}(?:s|es)?(?![a-z])" if word.isascii() else escaped)
     return re.compile("|".join(parts), re.IGNORECASE)

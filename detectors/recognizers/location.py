@@ -22,7 +22,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from detectors.lexicon.places import LATIN_PLACES, MAINLAND_LATIN_PLACES, NOT_STREETS, PLACES
-from detectors.lexicon.wordlist import trie_regex
+from detectors.lexicon.wordlist import longest_first, trie_regex
 from detectors.overlaps import disjoint
 from detectors.recognizers.base import CONTEXT_BOOST, CONTEXT_WINDOW, Span, SpanRecognizer
 
@@ -53,7 +53,7 @@ _ZH_BUILDING_RE = re.compile(
 )
 _CUT_AFTER = "住在于於至到往为為是的址"
 _PLACES_BY_FIRST: dict[str, tuple[str, ...]] = {}
-for _place in sorted(PLACES, key=len, reverse=True):
+for _place in sorted(PLACES, key=longest_first):
     _PLACES_BY_FIRST[_place[0]] = (*_PLACES_BY_FIRST.get(_place[0], ()), _place)
 
 # --- English and Portuguese ---------------------------------------------------------------------
