@@ -19,7 +19,8 @@ from detectors.classify import Classifier
 from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
 from detectors.walker import JsonValue
-from rules.minor import is_minor
+from rules.jurisdiction import PERSONAL_CATEGORIES
+from rules.minor import is_minor, stated_child
 from rules.tuning import Tuning
 
 
@@ -28,7 +29,7 @@ class Analysis:
     decoded: Decoded | None  # None when the value cannot be decoded
     findings: tuple[Finding, ...]
     categories: frozenset[Category]
-    minors: frozenset[Finding]  # resident ids and birth dates of children under 14
+    minors: frozenset[Finding]  # a child's: resident ids and birth dates under 14, all if an age says so
     error: str | None = None
     preview: Preview | None = None  # for a value that cannot be decoded: what detection ran over
     # The category of each finding's entity, an entity the policy's tuning adds included.
@@ -133,8 +134,11 @@ class Analyst:
         hints = decoded.hints if decoded is not None else None
         found = self.classifier.classify(record, fields)
         findings = tuple(policy_findings(found, record, tuning, fields, hints))
-        minors = frozenset(f for f in findings if is_minor(record, f, on))
         entities = {f.entity: tuning.category_of(f.entity) for f in findings}
+        if findings and stated_child(record):  # an age under 14: every personal finding is a child's
+            minors = frozenset(f for f in findings if entities[f.entity] in PERSONAL_CATEGORIES)
+        else:
+            minors = frozenset(f for f in findings if is_minor(record, f, on))
         categories = frozenset(entities.values())
         if minors:
             categories |= {Category.MINOR}

@@ -19,6 +19,7 @@ import pytest
 from detectors.classify import Classifier
 from detectors.ner.reader import shared_reader
 from detectors.recognizers import GbaRecognizer, all_recognizers
+from rules.minor import stated_child
 
 SIZES = (10_000, 40_000, 160_000)
 # The NER model reads about 40,000 characters a second, in pieces of at most 160 (so linear by design):
@@ -63,6 +64,11 @@ SHAPES = {
     "dates": "1990-01-01 ",
     "health": "患有高血压",
     "fullwidth_digits": "１２３４",
+    "spaces": " ",
+    "age_spaces": "age" + " " * 500,  # read by rules.minor.stated_child
+    "ages": "年龄 5 ",
+    "sex_ages": "男，",
+    "child_ages": "5岁",
 }
 # The shapes the model reads (running Han text).
 MODEL_SHAPES = ("han", "mixed_scripts")
@@ -126,3 +132,16 @@ def test_the_classifier_is_linear() -> None:
         for name, growths in _slow(classifier.find, MODEL_SHAPES, MODEL_SIZES).items()
     }
     assert not slow, f"the classifier grows faster than linearly on {slow}"
+
+
+AGE_SHAPES = ["spaces", "age_spaces", "ages", "sex_ages", "child_ages", "digit_spaces", "han", "commas"]
+
+
+@pytest.mark.parametrize("lead", ["", "age", "年龄", "男", "5", "5岁"])
+def test_the_stated_age_check_is_linear(lead: str) -> None:
+    """``rules.minor.stated_child`` reads every string of a record again, in text and in an age field; a
+    lead word before a long run (``age`` and 160,000 spaces) must not make it backtrack over the run."""
+    slow = _slow(lambda text: stated_child({"note": lead + text}), AGE_SHAPES, SIZES)
+    in_field = _slow(lambda text: stated_child({"age": lead + text}), AGE_SHAPES, SIZES)
+    slow |= {f"{name} (age field)": growths for name, growths in in_field.items()}
+    assert not slow, f"the stated-age check grows faster than linearly on {slow}"
