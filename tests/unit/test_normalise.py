@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detectors.classify import Classifier
-from detectors.normalise import INVISIBLE, needs_view, view
+from detectors.normalise import _SCRIPT_DIGIT_ZEROS, INVISIBLE, needs_view, view
 from detectors.walker import JsonValue
 from rules.decide import decide
 from rules.decision import FlowContext
@@ -114,6 +114,21 @@ def test_every_format_character_is_invisible() -> None:
     sample = "1" + "1".join(sorted(INVISIBLE)) + "1"
     assert needs_view(sample)
     assert view(sample).text == "1" * (len(INVISIBLE) + 1)
+
+
+def test_the_script_digit_table_is_every_other_scripts_zero() -> None:
+    """The literal table of other scripts' digits holds the zero of every script with decimal digits that
+    NFKC leaves as they are (not ASCII, not full-width), as this Python's ``unicodedata`` knows them."""
+    zeros = [
+        code
+        for code in range(0x80, 0x110000)
+        if unicodedata.category(chr(code)) == "Nd"
+        and unicodedata.decimal(chr(code)) == 0
+        and unicodedata.normalize("NFKC", chr(code)) == chr(code)
+    ]
+    assert list(_SCRIPT_DIGIT_ZEROS) == zeros
+    digits = "".join(chr(zero + d) for zero in _SCRIPT_DIGIT_ZEROS for d in (1, 3, 8))
+    assert view(digits).text == "138" * len(_SCRIPT_DIGIT_ZEROS)
 
 
 @pytest.mark.parametrize(
