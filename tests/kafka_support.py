@@ -101,6 +101,28 @@ def read_committed(
     return messages
 
 
+def headers_of(message: Message) -> dict[str, str]:
+    """A message's headers as text (a header without a value as the empty text)."""
+    return {str(key): (value or b"").decode() for key, value in (message.headers() or [])}
+
+
+Routed = tuple[str, dict[str, str], bytes]  # the output topic, the headers, the value
+
+
+def routed_by_id(settings: Settings, expected: int, timeout: float) -> dict[str, Routed]:
+    """The committed records of the allow, mask and quarantine topics, by their JSON ``id`` (``expected``
+    of them, or as many as arrived in ``timeout`` seconds)."""
+    topics = settings.output_topic_names
+    names = [topics[decision] for decision in ("allow", "mask", "quarantine")]
+    routed: dict[str, Routed] = {}
+    for message in read_committed(settings.bootstrap_servers, names, expected, timeout):
+        value = message.value() or b""
+        record_id = json.loads(value)["id"]
+        assert record_id not in routed, f"{record_id} was routed twice"
+        routed[record_id] = (str(message.topic()), headers_of(message), value)
+    return routed
+
+
 def committed_offsets(bootstrap: str, group: str, topic: str, partitions: int) -> dict[int, int]:
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False})
     try:

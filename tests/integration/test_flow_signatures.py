@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from confluent_kafka import Message, Producer
+from confluent_kafka import Producer
 
 from customs import headers as h
 from customs.flow_keys import new_hmac_key, signing_keys
@@ -19,8 +19,7 @@ from customs.flow_signature import FlowKey, sign_headers
 from customs.samples.feed import publish
 from customs.settings import Settings
 from streams.topics import create_topics
-
-from .conftest import WorkerProcess, collect_outputs
+from tests.kafka_support import WorkerProcess, collect_outputs, headers_of
 
 pytestmark = pytest.mark.integration
 
@@ -82,10 +81,6 @@ def _record(value: bytes) -> dict[str, object]:
     return record if isinstance(record, dict) else {}
 
 
-def _headers_of(message: Message) -> dict[str, str]:
-    return {str(k): v.decode() for k, v in (message.headers() or [])}
-
-
 @pytest.mark.parametrize("engine", ["aiokafka", "faust"])
 def test_signed_records_pass_and_unsigned_or_forged_ones_are_held(
     customs_settings: Settings, tmp_path: Path, engine: str
@@ -115,7 +110,7 @@ def test_signed_records_pass_and_unsigned_or_forged_ones_are_held(
     outcome: dict[str, Counter[tuple[str, str, str]]] = {kind: Counter() for kind in KINDS}
     fed: Counter[str] = Counter()
     for message in routed:
-        headers = _headers_of(message)
+        headers = headers_of(message)
         record = _record(message.value())
         kind = str(record.get("id", "")).split("-")[0]
         seen = (headers[h.DECISION], headers[h.REASONS], headers.get(h.DETAIL, ""))

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Message
 
 from customs import headers as h
 from customs.factory import build_codec
@@ -21,6 +20,7 @@ from .conftest import (
     WorkerProcess,
     assert_exactly_once,
     collect_outputs,
+    headers_of,
     paced_feed,
     routed_at_least,
     wait_for_commits,
@@ -35,10 +35,6 @@ def stream_engine(request: pytest.FixtureRequest, customs_settings: Settings) ->
     engine: str = request.param
     customs_settings.stream_engine = engine  # type: ignore[assignment]
     return engine
-
-
-def _headers(message: Message) -> dict[str, str]:
-    return {k: v.decode() for k, v in (message.headers() or [])}
 
 
 def _feed(settings: Settings, count: int, seed: int) -> dict[str, SampleRecord]:
@@ -104,13 +100,13 @@ def test_every_record_routed_exactly_once_and_masked_values_gone(
     ]
     assert not leaked, f"{len(leaked)} personal values in the worker log"
 
-    quarantined = [_headers(m) for m in by_topic["quarantine"]]
+    quarantined = [headers_of(m) for m in by_topic["quarantine"]]
     malformed = [q for q in quarantined if q[h.REASONS] == "decode_error"]
     assert malformed, "the feed holds malformed records; they must be quarantined as decode_error"
     assert all(q.get(h.DETAIL) for q in malformed)
     assert any(q[h.REASONS] == "no_flow" for q in quarantined)
     for message in routed:
-        headers = _headers(message)
+        headers = headers_of(message)
         assert headers[h.POLICY_VERSION].startswith("sha256:")
         assert len(headers[h.DIGEST]) == 64
     decisions = [event for event in (json.loads(m.value()) for m in audit) if event.get("type") == "decision"]

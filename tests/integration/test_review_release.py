@@ -22,8 +22,7 @@ from review.publisher import APPROVED_BY, RELEASE_ID, RELEASED_BY, Outbound
 from review.roles import Role
 from review.runner import Review, build_review, quarantined, review_group, transactional_id
 from streams.topics import create_topics
-
-from .conftest import read_committed
+from tests.kafka_support import headers_of, read_committed
 
 pytestmark = pytest.mark.integration
 
@@ -95,14 +94,6 @@ def _ingest(review: Review, expected: int, timeout: float = 60.0) -> None:
     assert review.store.counts_by_status()["held"] == expected
 
 
-def _text(value: object) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _headers(message: Message) -> dict[str, str]:
-    return {str(p[0]): _text(p[1]) for p in message.headers() or []}
-
-
 def _allow(settings: Settings, expected: int) -> list[Message]:
     return read_committed(settings.bootstrap_servers, [settings.output_topic_names["allow"]], expected, 60)
 
@@ -129,7 +120,7 @@ def test_ingest_release_and_four_eyes_on_a_real_broker(review: Review) -> None:
     messages = _allow(settings, 2)
     assert len(messages) == 2
     by_id = {json.loads(m.value() or b"{}")["id"]: m for m in messages}
-    plain_headers, sensitive_headers = _headers(by_id["sc-1"]), _headers(by_id["tcm-1"])
+    plain_headers, sensitive_headers = headers_of(by_id["sc-1"]), headers_of(by_id["tcm-1"])
     assert plain_headers[RELEASED_BY] == "rita" and APPROVED_BY not in plain_headers
     assert plain_headers[RELEASE_ID] == released.id
     assert sensitive_headers[RELEASED_BY] == "rita" and sensitive_headers[APPROVED_BY] == "bo"
@@ -201,5 +192,5 @@ def test_a_crash_mid_release_neither_loses_nor_duplicates(
     messages = _allow(settings, 1)
     assert len(messages) == 1, f"expected the release once, found {len(messages)}"
     [release] = review.store.releases_of(held_id)
-    assert _headers(messages[0])[RELEASE_ID] == release.id
+    assert headers_of(messages[0])[RELEASE_ID] == release.id
     assert release.released_offset == messages[0].offset()

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from confluent_kafka import Message, Producer
+from confluent_kafka import Producer
 
 from customs import headers as h
 from customs.settings import Settings
 from streams.topics import create_topics
-
-from .conftest import WorkerProcess, read_committed
+from tests.kafka_support import WorkerProcess, routed_by_id
 
 pytestmark = pytest.mark.integration
 
@@ -29,10 +28,6 @@ def _digits(text: str) -> str:
     return "".join(str(int(c)) for c in text if c.isdigit())
 
 
-def _headers(message: Message) -> dict[str, str]:
-    return {str(k): v.decode() for k, v in (message.headers() or [])}
-
-
 def test_numbers_full_width_and_keys_leave_no_phone_in_clear(
     customs_settings: Settings, worker: WorkerProcess
 ) -> None:
@@ -46,14 +41,8 @@ def test_numbers_full_width_and_keys_leave_no_phone_in_clear(
     worker.start()
 
     topics = customs_settings.output_topic_names
-    names = [topics[n] for n in ("allow", "mask", "quarantine")]
-    routed = read_committed(customs_settings.bootstrap_servers, names, len(RECORDS), timeout=180)
-    assert len(routed) == len(RECORDS), worker.log()[-3000:]
-    by_id: dict[str, tuple[str, dict[str, str], bytes]] = {}
-    for message in routed:
-        value = message.value() or b""
-        record = json.loads(value)
-        by_id[record["id"]] = (str(message.topic()), _headers(message), value)
+    by_id = routed_by_id(customs_settings, len(RECORDS), timeout=180)
+    assert by_id.keys() == RECORDS.keys(), worker.log()[-3000:]
 
     for name in ("numeric", "full-width", "zero-width"):
         topic, headers, value = by_id[name]

@@ -9,14 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Message, Producer
+from confluent_kafka import Producer
 
 from customs import headers as h
 from customs.settings import Settings
 from streams.topics import create_topics
+from tests.kafka_support import WorkerProcess, routed_by_id
 from tests.tuning_example import TUNING
-
-from .conftest import WorkerProcess, read_committed
 
 pytestmark = pytest.mark.integration
 
@@ -62,10 +61,6 @@ EXPECTED = {
 }
 
 
-def _headers(message: Message) -> dict[str, str]:
-    return {str(k): v.decode() for k, v in (message.headers() or [])}
-
-
 def test_allow_deny_custom_recognizer_and_context_words_in_the_stream(
     customs_settings: Settings, worker: WorkerProcess, tmp_path: Path
 ) -> None:
@@ -82,14 +77,8 @@ def test_allow_deny_custom_recognizer_and_context_words_in_the_stream(
     worker.start()
 
     topics = customs_settings.output_topic_names
-    names = [topics[n] for n in ("allow", "mask", "quarantine")]
-    routed = read_committed(customs_settings.bootstrap_servers, names, len(RECORDS), timeout=120)
-    assert len(routed) == len(RECORDS), worker.log()[-3000:]
-    by_id: dict[str, tuple[str, dict[str, str], bytes]] = {}
-    for message in routed:
-        value = message.value() or b""
-        by_id[json.loads(value)["id"]] = (str(message.topic()), _headers(message), value)
-    assert by_id.keys() == EXPECTED.keys()
+    by_id = routed_by_id(customs_settings, len(RECORDS), timeout=120)
+    assert by_id.keys() == EXPECTED.keys(), worker.log()[-3000:]
 
     for name, (decision, masked) in EXPECTED.items():
         topic, headers, value = by_id[name]

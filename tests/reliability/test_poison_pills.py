@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Message, Producer
+from confluent_kafka import Producer
 
 from customs import headers as h
 from customs.samples.feed import flow_headers
@@ -26,6 +26,7 @@ from tests.kafka_support import (
     WorkerProcess,
     assert_exactly_once,
     collect_outputs,
+    headers_of,
     origin_of,
     wait_for_commits,
 )
@@ -74,10 +75,6 @@ PILLS = {
 }
 
 
-def _headers(message: Message) -> dict[str, str]:
-    return {k: v.decode() for k, v in (message.headers() or [])}
-
-
 def _feed(settings: Settings, pill: bytes) -> None:
     """``BEFORE`` ordinary records, the pill, then ``AFTER`` more, in order, to partition 0."""
     producer = Producer({"bootstrap.servers": settings.bootstrap_servers, "enable.idempotence": True})
@@ -111,8 +108,8 @@ def test_a_poison_pill_costs_only_its_own_record(
     assert_exactly_once(settings, routed, audit, COUNT)
 
     by_origin = {origin_of(m): m for m in routed}
-    held = _headers(by_origin[(0, PILL_OFFSET)])
-    others = [_headers(by_origin[(0, offset)]) for offset in range(COUNT) if offset != PILL_OFFSET]
+    held = headers_of(by_origin[(0, PILL_OFFSET)])
+    others = [headers_of(by_origin[(0, offset)]) for offset in range(COUNT) if offset != PILL_OFFSET]
     if pill.reason:
         assert held[h.DECISION] == "quarantine" and held[h.REASONS] == pill.reason, held
         assert pill.detail is not None and held[h.DETAIL].startswith(pill.detail), held
