@@ -21,6 +21,7 @@ from detectors.normalise import NUMERALS
 from detectors.walker import JsonValue
 from rules import FlowContext, decide, load_policy
 from rules.decision import Action
+from rules.operators.tokenise import reidentify, tokenise
 
 pytestmark = pytest.mark.unit
 
@@ -97,12 +98,14 @@ def test_mask_all_scan_leaves_no_value_in_clear(
         assert decided["reasons"] == ["pii_in_key"]
 
 
-def _scan(tmp_path: Path, records: list[JsonValue], *options: str) -> dict[str, list[JsonValue]]:
+def _scan(
+    tmp_path: Path, records: list[JsonValue], *options: str, env: dict[str, str] | None = None
+) -> dict[str, list[JsonValue]]:
     """``customs scan`` of ``records``: each output file's records, the decisions under "decisions"."""
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["scan", str(source), "--out", str(out), *options])
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), *options], env=env)
     assert result.exit_code == 0, result.output
     return {
         name: [json.loads(line) for line in (out / f"{name}.jsonl").read_text().splitlines()]
@@ -135,18 +138,43 @@ def test_gba_default_scan_holds_a_child_known_only_by_a_birth_date(tmp_path: Pat
     assert rules["adult"][0] == "mask" and "minors-held" not in rules["adult"][1]
 
 
-def test_a_tokenised_number_stays_a_number_through_a_scan(tmp_path: Path) -> None:
+def _token_keys() -> tuple[str, str]:
+    """Two synthetic token secrets: one whose token of PHONE starts with a digit other than 0, one whose
+    token starts with 0 (found by trying; FF3 gives either about as often as its digits allow)."""
+    found: dict[bool, str] = {}
+    for n in range(200):
+        secret = f"synthetic-token-key-{n}"
+        found.setdefault(tokenise(PHONE, "PHONE_NUMBER", secret.encode()).startswith("0"), secret)
+        if len(found) == 2:
+            return found[False], found[True]
+    raise AssertionError("no pair of keys found")
+
+
+@pytest.mark.parametrize("leading_zero", [False, True], ids=["token-a-number", "token-with-a-leading-zero"])
+def test_a_tokenised_number_stays_a_number_unless_its_token_starts_with_zero(
+    tmp_path: Path, leading_zero: bool
+) -> None:
     policy = tmp_path / "tokens.yaml"
     policy.write_text(
         "name: tokens\nrequire_flow: false\nner: false\ndefault_action: mask\n"
         "default_operator: {name: tokenise}\n",
         encoding="utf-8",
     )
-    out = _scan(tmp_path, [{"id": "t", "phone": 13812345678}], "--policy", str(policy))
+    secret = _token_keys()[leading_zero]
+    out = _scan(
+        tmp_path,
+        [{"id": "t", "phone": 13812345678}],
+        "--policy",
+        str(policy),
+        env={"CUSTOMS_TOKEN_KEY": secret},
+    )
     [masked] = out["mask"]
     assert isinstance(masked, dict)
     token = masked["phone"]
-    assert isinstance(token, int) and len(str(token)) == 11 and token != 13812345678
+    # A token with a leading zero is not a JSON integer's text: it stays the 11-digit string it is.
+    assert isinstance(token, str if leading_zero else int), token
+    assert len(str(token)) == 11 and str(token) != PHONE
+    assert reidentify(str(token), "PHONE_NUMBER", secret.encode()) == PHONE
 
 
 def test_a_masked_number_is_its_type_tag_and_the_rest_keeps_its_types(tmp_path: Path) -> None:
