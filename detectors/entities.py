@@ -30,6 +30,9 @@ ENTITY_CATEGORY: dict[str, Category] = {
     "CN_PASSPORT": Category.IDENTITY_DOCUMENT,
     "HOME_RETURN_PERMIT": Category.IDENTITY_DOCUMENT,
     "HK_MO_EXIT_PERMIT": Category.IDENTITY_DOCUMENT,
+    # A hospital's number for its patient: it identifies the person as a card number does (and stays out
+    # of health, so that a rule allowing a flow's health data does not let it through in clear).
+    "MEDICAL_RECORD_NUMBER": Category.IDENTITY_DOCUMENT,
     "CN_BANK_CARD": Category.FINANCIAL_ACCOUNT,
     "CREDIT_CARD": Category.FINANCIAL_ACCOUNT,
     "CN_USCC": Category.ORGANISATION,

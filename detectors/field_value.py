@@ -20,7 +20,10 @@ leading ``+`` (an ID may end in ``X``) — is compacted and judged as one number
   written like a date (``2024-05-01``, ``01/05/2024``) or a decimal (``2786.4410``) is not judged as a phone;
 - resident ID: a valid one (1.0), or the 15-digit and wrong-check forms (0.55,
   ``leniency.resident_id_shape``);
-- card: a Luhn-valid UnionPay card (``CN_BANK_CARD``) or card of a known scheme (``CREDIT_CARD``), 1.0.
+- card: a Luhn-valid UnionPay card (``CN_BANK_CARD``) or card of a known scheme (``CREDIT_CARD``), 1.0;
+- a hospital's record number (``mrn``, ``住院号``, ``patient_id`` …, the context words of
+  ``medical_record_number``), where none of the readings above holds: a value that is one such number
+  (``ZY2024020311``, ``MRN00387712``, ``387712``; letters and separators allowed), 0.85.
 
 Without such a field name one reading stays: a value that is only digits, a country code and a number
 ``phonenumbers`` accepts (``8613912345678``, ``85291234567`` — a JSON number has no ``+``), scores 0.6 like
@@ -42,6 +45,7 @@ from detectors.recognizers.base import CONTEXT_BOOST, GbaRecognizer
 from detectors.recognizers.cn_bank_card import is_bank_card
 from detectors.recognizers.cn_resident_id import PROVINCES, is_resident_id
 from detectors.recognizers.credit_card import scheme_of
+from detectors.recognizers.medical_record_number import NAMED, whole_value
 from detectors.recognizers.phone_number import is_business_number, is_gba_number
 
 Found = tuple[int, int, float, str]  # start, end, score, entity (as the classifier keeps them)
@@ -68,6 +72,7 @@ _COUNTRY_CODES = (("86", 11), ("852", 8), ("853", 8))
 CARD_WORDS = ("card", "卡")
 
 PHONE, RESIDENT_ID, CARD = "PHONE_NUMBER", "CN_RESIDENT_ID", "CARD"
+RECORD_NUMBER, HEALTH = "MEDICAL_RECORD_NUMBER", "HEALTH_DATA"
 _CARD_ENTITIES = ("CN_BANK_CARD", "CREDIT_CARD")
 
 
@@ -123,6 +128,11 @@ def _international_without_plus(text: str, found: Sequence[Found]) -> list[Found
     return []
 
 
+def _health_for(entity: str, finding: Found) -> bool:
+    """``finding`` is health data read into a field that holds a hospital's record number."""
+    return entity == RECORD_NUMBER and finding[3] == HEALTH
+
+
 class FieldValues:
     """Judges whole field values by their digit skeleton (see the module); ``recognizers``: the
     classifier's rule recognizers by entity, whose context words say what a field name means."""
@@ -132,14 +142,20 @@ class FieldValues:
         self._kinds: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=HINT_CACHE_SIZE)(self.kinds)
 
     def kinds(self, hint: str) -> tuple[str, ...]:
-        """What the field name ``hint`` says its value is: phone, resident ID and/or card."""
+        """What the field name ``hint`` says its value is: phone, resident ID, card and/or a hospital's
+        record number."""
 
         def says(entity: str) -> tuple[bool, bool]:
             recognizer = self._recognizers.get(entity)
             return recognizer.hint_context(hint) if recognizer is not None else (False, False)
 
         kinds = []
-        for kind, entities in ((PHONE, (PHONE,)), (RESIDENT_ID, (RESIDENT_ID,)), (CARD, _CARD_ENTITIES)):
+        for kind, entities in (
+            (PHONE, (PHONE,)),
+            (RESIDENT_ID, (RESIDENT_ID,)),
+            (CARD, _CARD_ENTITIES),
+            (RECORD_NUMBER, (RECORD_NUMBER,)),
+        ):
             judged = [says(entity) for entity in entities]
             positive = any(p for p, _ in judged) or (
                 kind == CARD and any(word in hint.lower() for word in CARD_WORDS)
@@ -154,23 +170,28 @@ class FieldValues:
         kinds = self._kinds(hint) if hint else ()
         if not kinds:
             return _international_without_plus(text, found)
+        best: tuple[int, int, float, str] | None = None
         match = _SKELETON.fullmatch(text)
-        if match is None:
-            return []
-        start, end = match.span(1)
-        if any(f[0] <= start and end <= f[1] for f in found):
-            return []  # the recognizers found it whole already
-        value = match.group(1)
-        compact = _SEPARATORS.sub("", value).upper()
-        best: tuple[float, str] | None = None
-        for kind in kinds:
-            judged = self._judge(kind, value, compact)
-            if judged is not None and (best is None or judged[0] > best[0]):
-                best = judged
+        if match is not None:
+            start, end = match.span(1)
+            value = match.group(1)
+            compact = _SEPARATORS.sub("", value).upper()
+            for kind in kinds:
+                judged = self._judge(kind, value, compact) if kind != RECORD_NUMBER else None
+                if judged is not None and (best is None or judged[0] > best[2]):
+                    best = (start, end, *judged)
+        if best is None and RECORD_NUMBER in kinds:  # a number of the hospital's, when nothing else
+            span = whole_value(text)
+            best = None if span is None else (*span, NAMED, RECORD_NUMBER)
         if best is None:
             return []
-        score = max([best[0], *(f[2] for f in found if f[0] < end and start < f[1])])
-        return [(start, end, score, best[1])]
+        start, end, score, entity = best
+        # The recognizers found it whole already (a health finding under a field such as 病历号 aside:
+        # the number is not a diagnosis, and a flow allowed health data must not let it through).
+        if any(f[0] <= start and end <= f[1] and not _health_for(entity, f) for f in found):
+            return []
+        score = max([score, *(f[2] for f in found if f[0] < end and start < f[1])])
+        return [(start, end, score, entity)]
 
     @staticmethod
     def _judge(kind: str, value: str, compact: str) -> tuple[float, str] | None:

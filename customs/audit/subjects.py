@@ -25,6 +25,7 @@ IDENTIFIERS = frozenset(
         "CN_PASSPORT",
         "HK_MO_EXIT_PERMIT",
         "HOME_RETURN_PERMIT",
+        "MEDICAL_RECORD_NUMBER",
         "PHONE_NUMBER",
         "EMAIL_ADDRESS",
         "CN_BANK_CARD",

@@ -124,7 +124,10 @@ subject_app = typer.Typer(help="Data-subject requests: what the audit trail hold
 @subject_app.command("find")
 def subject_find(
     identifier: Annotated[
-        str, typer.Option("--id", prompt=True, hide_input=True, help="ID number, phone or e-mail")
+        str,
+        typer.Option(
+            "--id", prompt=True, hide_input=True, help="ID number, phone, e-mail or hospital record number"
+        ),
     ],
     export_file: Annotated[
         Path | None, typer.Option("--export", help="An audit export (default: read the audit topic)")

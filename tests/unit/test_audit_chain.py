@@ -152,6 +152,7 @@ def test_the_signing_key_is_made_once_with_mode_0600(tmp_path: Path) -> None:
         ("A123456(7)", "A1234567"),
         (" Li.Lei@Example.COM ", "li.lei@example.com"),
         ("11010519491231002x", "11010519491231002X"),
+        ("mz-0760-2024-33871", "MZ0760202433871"),  # a hospital record number, as a clerk types it
     ],
 )
 def test_identifiers_are_normalised_before_their_digest(given: str, stored: str) -> None:
@@ -166,3 +167,10 @@ def test_subject_digests_cover_identifiers_only_and_never_hold_the_value() -> No
     assert digests == (subject_digest("13800138000", b"key"),)
     assert "13800138000" not in json.dumps(digests)
     assert subject_digests(record, findings, b"other") != digests
+
+
+def test_a_hospital_record_number_is_a_subject_s_identifier() -> None:
+    """A patient asking what crossed about them knows their 住院号: it is digested like an ID number."""
+    record = {"住院号": "ZY2024020311", "note": "咳嗽"}
+    findings = [Finding("住院号", "MEDICAL_RECORD_NUMBER", 0, 12, 0.85)]
+    assert subject_digests(record, findings, b"key") == (subject_digest("zy2024020311", b"key"),)
