@@ -23,6 +23,7 @@ ENTITY_CATEGORY: dict[str, Category] = {
     "LOCATION": Category.LOCATION,
     "PHONE_NUMBER": Category.CONTACT,
     "EMAIL_ADDRESS": Category.CONTACT,
+    "IM_ACCOUNT": Category.CONTACT,  # a QQ number or a WeChat id
     "IP_ADDRESS": Category.NETWORK_IDENTITY,
     "CN_RESIDENT_ID": Category.IDENTITY_DOCUMENT,
     "HK_ID_CARD": Category.IDENTITY_DOCUMENT,

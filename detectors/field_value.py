@@ -21,9 +21,9 @@ leading ``+`` (an ID may end in ``X``) — is compacted and judged as one number
 - resident ID: a valid one (1.0), or the 15-digit and wrong-check forms (0.55,
   ``leniency.resident_id_shape``);
 - card: a Luhn-valid UnionPay card (``CN_BANK_CARD``) or card of a known scheme (``CREDIT_CARD``), 1.0;
-- a hospital's record number (``mrn``, ``住院号``, ``patient_id`` …, the context words of
-  ``medical_record_number``), where none of the readings above holds: a value that is one such number
-  (``ZY2024020311``, ``MRN00387712``, ``387712``; letters and separators allowed), 0.85.
+- an identifier with no shape of its own (``detectors.named_code``), where none of the readings above
+  holds: a hospital's record number under ``mrn``, ``住院号``, ``patient_id`` … (``ZY2024020311``,
+  ``387712``), a QQ number or WeChat id under ``qq``, ``wechat``, ``微信`` … (``lin_wei88``), 0.85.
 
 Without such a field name one reading stays: a value that is only digits, a country code and a number
 ``phonenumbers`` accepts (``8613912345678``, ``85291234567`` — a JSON number has no ``+``), scores 0.6 like
@@ -41,11 +41,12 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from detectors.leniency import SHAPE_ONLY, phone_shape, resident_id_shape
+from detectors.named_code import NAMED
+from detectors.recognizers import im_account, medical_record_number
 from detectors.recognizers.base import CONTEXT_BOOST, GbaRecognizer
 from detectors.recognizers.cn_bank_card import is_bank_card
 from detectors.recognizers.cn_resident_id import PROVINCES, is_resident_id
 from detectors.recognizers.credit_card import scheme_of
-from detectors.recognizers.medical_record_number import NAMED, whole_value
 from detectors.recognizers.phone_number import is_business_number, is_gba_number
 
 Found = tuple[int, int, float, str]  # start, end, score, entity (as the classifier keeps them)
@@ -72,7 +73,12 @@ _COUNTRY_CODES = (("86", 11), ("852", 8), ("853", 8))
 CARD_WORDS = ("card", "卡")
 
 PHONE, RESIDENT_ID, CARD = "PHONE_NUMBER", "CN_RESIDENT_ID", "CARD"
-RECORD_NUMBER, HEALTH = "MEDICAL_RECORD_NUMBER", "HEALTH_DATA"
+RECORD_NUMBER, IM_ACCOUNT, HEALTH = "MEDICAL_RECORD_NUMBER", "IM_ACCOUNT", "HEALTH_DATA"
+# Identifiers with no shape of their own (``detectors.named_code``): the whole value of a field so named.
+_NAMED_CODES: dict[str, Callable[[str], tuple[int, int] | None]] = {
+    RECORD_NUMBER: medical_record_number.whole_value,
+    IM_ACCOUNT: im_account.whole_value,
+}
 _CARD_ENTITIES = ("CN_BANK_CARD", "CREDIT_CARD")
 
 
@@ -142,8 +148,8 @@ class FieldValues:
         self._kinds: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=HINT_CACHE_SIZE)(self.kinds)
 
     def kinds(self, hint: str) -> tuple[str, ...]:
-        """What the field name ``hint`` says its value is: phone, resident ID, card and/or a hospital's
-        record number."""
+        """What the field name ``hint`` says its value is: phone, resident ID, card, a hospital's record
+        number and/or a messaging account."""
 
         def says(entity: str) -> tuple[bool, bool]:
             recognizer = self._recognizers.get(entity)
@@ -155,6 +161,7 @@ class FieldValues:
             (RESIDENT_ID, (RESIDENT_ID,)),
             (CARD, _CARD_ENTITIES),
             (RECORD_NUMBER, (RECORD_NUMBER,)),
+            (IM_ACCOUNT, (IM_ACCOUNT,)),
         ):
             judged = [says(entity) for entity in entities]
             positive = any(p for p, _ in judged) or (
@@ -177,12 +184,14 @@ class FieldValues:
             value = match.group(1)
             compact = _SEPARATORS.sub("", value).upper()
             for kind in kinds:
-                judged = self._judge(kind, value, compact) if kind != RECORD_NUMBER else None
+                judged = self._judge(kind, value, compact) if kind not in _NAMED_CODES else None
                 if judged is not None and (best is None or judged[0] > best[2]):
                     best = (start, end, *judged)
-        if best is None and RECORD_NUMBER in kinds:  # a number of the hospital's, when nothing else
-            span = whole_value(text)
-            best = None if span is None else (*span, NAMED, RECORD_NUMBER)
+        for kind in kinds if best is None else ():  # a named identifier, when no number reading holds
+            span = _NAMED_CODES[kind](text) if kind in _NAMED_CODES else None
+            if span is not None:
+                best = (*span, NAMED, kind)
+                break
         if best is None:
             return []
         start, end, score, entity = best

@@ -517,6 +517,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "entity.CREDIT_CARD": ("credit card", "信用卡號", "信用卡号"),
     "entity.CN_USCC": ("unified social credit code", "統一社會信用代碼", "统一社会信用代码"),
     "entity.MEDICAL_RECORD_NUMBER": ("medical record number", "病歷號", "病历号"),
+    "entity.IM_ACCOUNT": ("QQ or WeChat account", "QQ／微信帳號", "QQ／微信账号"),
     "entity.HEALTH_DATA": ("health data", "健康資料", "健康信息"),
     "entity.DATE_OF_BIRTH": ("date of birth", "出生日期", "出生日期"),
     "category.identity_document": ("identity document", "身份證明文件", "身份证件"),

@@ -28,6 +28,7 @@ IDENTIFIERS = frozenset(
         "MEDICAL_RECORD_NUMBER",
         "PHONE_NUMBER",
         "EMAIL_ADDRESS",
+        "IM_ACCOUNT",
         "CN_BANK_CARD",
         "CREDIT_CARD",
     }

@@ -126,7 +126,10 @@ def subject_find(
     identifier: Annotated[
         str,
         typer.Option(
-            "--id", prompt=True, hide_input=True, help="ID number, phone, e-mail or hospital record number"
+            "--id",
+            prompt=True,
+            hide_input=True,
+            help="ID number, phone, e-mail, QQ/WeChat account or hospital record number",
         ),
     ],
     export_file: Annotated[

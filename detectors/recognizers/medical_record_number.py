@@ -24,10 +24,9 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.lexicon.wordlist import longest_first
+from detectors.named_code import NAMED, named_pattern, whole_pattern
 from detectors.recognizers.base import Span, SpanRecognizer
 
-NAMED = 0.85  # a number right after its name, or the whole value of a field so named
 MIN_DIGITS = 4
 MAX_LENGTH = 24
 
@@ -64,23 +63,13 @@ _EN_NAMES = (
     r"med\.?[ _-]?rec\.?[ _-]?(?:number|no\.?|#)",
     r"hospital[ _-]?(?:number|no\.?|#)",
     r"patient[ _-]?(?:number|no\.?|id|#)",
-    r"(?:in|out)-?patient[ _-]?(?:number|no\.?|id)",
+    r"in-?patient[ _-]?(?:number|no\.?|id)",
+    r"out-?patient[ _-]?(?:number|no\.?|id)",
     r"admission[ _-]?(?:number|no\.?)",
 )
-_NAME = (
-    "(?:"
-    + "|".join(map(re.escape, sorted(_ZH_NAMES, key=longest_first)))
-    + ")[码碼]?|(?<![a-z])(?:"
-    + "|".join(_EN_NAMES)
-    + r")(?![a-z])"
-)
-# Between the name and the number: blanks, a colon, #, =, or 为/是/is (possessive: no backtracking).
-_BETWEEN = r"[ \t]{0,3}+(?:[:：#=＝]|为|為|是|is(?![a-z]))?+[ \t]{0,3}+"
 _CODE = r"[a-z]{0,4}+[-_/]?\d[0-9a-z]*+(?:[-_/][0-9a-z]++){0,4}+(?![0-9a-z])"
-# A name's first character, looked at before the names are tried (a third of the time on clinical text).
-_FIRST = "".join(sorted({name[0] for name in _ZH_NAMES})) + "mhpioa"  # mrn, medical, hospital, patient …
-_NAMED_RE = re.compile(f"(?=[{_FIRST}])(?:{_NAME}){_BETWEEN}(?P<code>{_CODE})", re.IGNORECASE)
-_CODE_ONLY = re.compile(rf"\s*({_CODE})\s*", re.IGNORECASE)
+_NAMED_RE = named_pattern(_ZH_NAMES, _EN_NAMES, _CODE)
+_CODE_ONLY = whole_pattern(_CODE)
 _DATE = re.compile(r"(?:19|20)\d\d([-/.]?)(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])")
 _DIGIT = re.compile(r"\d")
 

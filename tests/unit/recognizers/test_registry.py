@@ -26,6 +26,7 @@ WRITTEN = {
     "CN_USCC",
     "IP_ADDRESS",
     "MEDICAL_RECORD_NUMBER",
+    "IM_ACCOUNT",
 }
 
 
@@ -89,6 +90,7 @@ def test_record_with_every_entity(classifier: Classifier) -> None:
         "uscc": "91440300MA5F00001A",
         "ip": "192.0.2.10",
         "住院号": "ZY2024020311",
+        "wechat": "lin_wei88",
         "remark": "陈皮 10g，黄芪 15g，白术 9g，订单号20240315000123，金额1234.50元",
     }
     findings = classifier.classify(record)
@@ -107,6 +109,7 @@ def test_record_with_every_entity(classifier: Classifier) -> None:
         ("uscc", "CN_USCC"),
         ("ip", "IP_ADDRESS"),
         ("住院号", "MEDICAL_RECORD_NUMBER"),
+        ("wechat", "IM_ACCOUNT"),
         ("remark", "HEALTH_DATA"),  # a herb-and-dose list is a prescription; its herbs are not people
     ]
     assert {f.entity for f in findings} == WRITTEN | {"PERSON", "HEALTH_DATA"}
