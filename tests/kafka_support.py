@@ -183,11 +183,30 @@ def assert_exactly_once(settings: Settings, routed: list[Message], audit: list[M
     assert committed == ends, f"committed offsets {committed} do not cover the inputs {ends}"
 
 
+WARM_UP = 300  # records a paced feed sends at once, then waits for the worker to have routed
+
+
 def paced_feed(settings: Settings, count: int, seed: int, rate: float = 150.0) -> threading.Thread:
-    """``count`` generated records published at ``rate`` a second from a background thread, already
-    started: slow enough that a worker or broker can be disturbed while it runs."""
+    """``count`` generated records from a background thread, already started: the first ``WARM_UP`` at
+    once; once a worker has routed them (its start-up, the NER model's load, has passed, however slow the
+    machine), the rest at ``rate`` a second — slow enough that a worker or broker can be disturbed while
+    the feed still runs, whatever the start-up took."""
+    sent = 0
+    paced_from = 0.0
+
+    def pace(_sample: object) -> None:
+        nonlocal sent, paced_from
+        sent += 1
+        if sent == WARM_UP:
+            routed_at_least(settings, WARM_UP)
+            paced_from = time.monotonic()
+        elif sent > WARM_UP:
+            ahead = (sent - WARM_UP) / rate - (time.monotonic() - paced_from)
+            if ahead > 0:
+                time.sleep(ahead)
+
     feeder = threading.Thread(
-        target=publish, args=(settings,), kwargs={"count": count, "rate": rate, "seed": seed}
+        target=publish, args=(settings,), kwargs={"count": count, "seed": seed, "on_sent": pace}
     )
     feeder.start()
     return feeder

@@ -118,7 +118,7 @@ def test_every_record_routed_exactly_once_and_masked_values_gone(
 def test_worker_killed_mid_stream_still_exactly_once(
     customs_settings: Settings, worker: WorkerProcess
 ) -> None:
-    count = 6000  # 40 s of paced feed: still feeding while a slow start-up (the NER model) passes
+    count = 6000  # 300 at once, then ~38 s paced from the moment the worker has routed them
     create_topics(customs_settings)
     worker.start()
     feeder = paced_feed(customs_settings, count, seed=23)  # still feeding when the kill lands
@@ -138,7 +138,7 @@ def test_partitions_moving_between_workers_still_exactly_once(
 ) -> None:
     """A second worker joins mid-stream (partitions are shared out), then the first one stops
     (its partitions move over): no input is lost or routed twice across both hand-overs."""
-    count = 6000  # 40 s of paced feed: still feeding while a slow start-up (the NER model) passes
+    count = 6000  # 300 at once, then ~38 s paced from the moment the worker has routed them
     create_topics(customs_settings)
     second = WorkerProcess(customs_settings, tmp_path / "second.log")
     worker.start()

@@ -81,7 +81,7 @@ def test_broker_killed_mid_stream_still_exactly_once(
         commit_interval=0.3,
         stream_engine=engine,
     )
-    count = 6000  # 40 s of paced feed: still feeding while a slow start-up (the NER model) passes
+    count = 6000  # 300 at once, then ~38 s paced from the moment the worker has routed them
     create_topics(settings)
     worker = WorkerProcess(settings, tmp_path / "worker.log")
     worker.start()
