@@ -31,6 +31,40 @@ EMPTY_KEY = "\\e"  # the path part of the empty key ("" would merge its path wit
 _PLAIN_KEY = re.compile(r"[A-Za-z_ .-]*")  # field names: letters, underscores, spaces, dots, dashes
 
 
+# Entity-attribute-value and FHIR-style pairs, where a value's name is data in a sibling:
+# {"label": "住院号", "value": "ZY2024020311"}, {"system": "phone", "value": "+852 9761 0042"}. Such a value's
+# hint is its key and the sibling's text ("value 住院号"), so field-name context reaches it.
+VALUE_KEYS = frozenset({"value", "val", "content", "内容", "內容", "值"})
+LABEL_KEYS = (
+    "label",
+    "name",
+    "key",
+    "field",
+    "attr",
+    "attribute",
+    "item",
+    "type",
+    "system",
+    "名称",
+    "项目",
+    "項目",
+)
+LABEL_MAX = 80  # longer sibling text is no label (a note, not a name)
+
+
+def child_hint(node: dict[Any, Any], key: object) -> str:
+    """The hint of ``node[key]``: its field name, and for a value key (``VALUE_KEYS``) the text of the
+    object's first label key (``LABEL_KEYS``) that holds a short string."""
+    name = str(key)
+    if name not in VALUE_KEYS:
+        return name
+    for label_key in LABEL_KEYS:
+        label = node.get(label_key)
+        if type(label) is str and 0 < len(label) <= LABEL_MAX:
+            return f"{name} {label}"
+    return name
+
+
 def number_text(value: object) -> str | None:
     """The decimal text under which a number is inspected (None: it is not: too few digits, a fraction,
     a boolean)."""
@@ -100,13 +134,13 @@ def walk_strings(value: JsonValue, prefix: str = "", hint: str = "") -> Iterator
     """Yield ``(path, text, hint)`` for every string in ``value``.
 
     ``path`` is the dot-joined JSON path (list indices as numbers); ``hint`` is the nearest
-    enclosing field name, which recognizers may use to raise confidence.
+    enclosing field name (``child_hint``), which recognizers may use to raise confidence.
     """
     if isinstance(value, str):
         yield prefix, value, hint
     elif isinstance(value, dict):
         for key, child in value.items():
-            yield from walk_strings(child, join_path(prefix, key), str(key))
+            yield from walk_strings(child, join_path(prefix, key), child_hint(value, key))
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from walk_strings(child, join_path(prefix, index), hint)
@@ -123,7 +157,7 @@ def walk_fields(value: JsonValue, prefix: str = "", hint: str = "") -> Iterator[
             if type(key) is str and key_inspected(key):
                 yield key_path(prefix, index), key, hint
         for key, child in value.items():
-            yield from walk_fields(child, join_path(prefix, key), str(key))
+            yield from walk_fields(child, join_path(prefix, key), child_hint(value, key))
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from walk_fields(child, join_path(prefix, index), hint)
@@ -171,7 +205,7 @@ def walk(value: JsonValue, limit: int | None = None) -> Walk:
                     fields.append((key_path(path, index), key, hint))
             for key, child in reversed(node.items()):
                 if isinstance(child, containers) or number_text(child) is not None:
-                    push((child, join_path(path, key), str(key), deeper))
+                    push((child, join_path(path, key), child_hint(node, key), deeper))
                 elif deeper > deepest:  # a scalar: only its level counts
                     deepest = deeper
         elif isinstance(node, list):

@@ -12,6 +12,7 @@ import pytest
 from customs.samples.generator import generate
 from detectors.walker import (
     JsonValue,
+    child_hint,
     is_key_path,
     join_path,
     key_path,
@@ -62,6 +63,10 @@ def _values() -> list[JsonValue]:
     values: list[JsonValue] = [_random_value(rng, 1) for _ in range(400)]
     values += [sample.record for sample in generate(300, seed=4) if sample.record is not None]
     values += ["root", 5, None, [], {}, [[[["deep"]]]], {"a": {"b": {"c": 1}}}]
+    values += [  # entity-attribute-value pairs: a value's hint takes its sibling label
+        {"label": "住院号", "value": "ZY2024020311", "note": {"value": ["a", 13812345678]}},
+        [{"name": "phone", "val": 13812345678}, {"type": 7, "value": "x"}, {"system": "", "内容": "y"}],
+    ]
     return values
 
 
@@ -199,3 +204,22 @@ def test_empty_keys_have_paths_of_their_own(record: JsonValue) -> None:
     assert len(set(paths)) == len(paths)
     for path, text, _ in fields:
         assert is_key_path(path) or text_at(record, path) == text
+
+
+@pytest.mark.parametrize(
+    ("node", "key", "hint"),
+    [
+        ({"label": "住院号", "value": "ZY2024020311"}, "value", "value 住院号"),
+        ({"system": "phone", "value": "+852 9761 0042"}, "value", "value phone"),
+        ({"项目": "联系电话", "值": "9761 0042"}, "值", "值 联系电话"),
+        ({"type": "HKID", "name": "ID", "value": "x"}, "value", "value ID"),  # the first label key wins
+        ({"label": "住院号", "value": "x"}, "label", "label"),  # the label itself keeps its own name
+        ({"phone": "x", "value": "y"}, "value", "value"),  # no label key
+        ({"label": 5, "value": "y"}, "value", "value"),  # a label must be text
+        ({"label": "", "value": "y"}, "value", "value"),
+        ({"label": "x" * 81, "value": "y"}, "value", "value"),  # a note, not a label
+        ({"label": "phone", "amount": "y"}, "amount", "amount"),  # only value keys take a label
+    ],
+)
+def test_a_value_s_hint_takes_its_sibling_label(node: dict[str, JsonValue], key: str, hint: str) -> None:
+    assert child_hint(node, key) == hint
