@@ -3,16 +3,19 @@
 A hospital's record number (``ZY2024020311``) or a WeChat id (``lin_wei88``) looks like any other code; it
 is one right after its name in text (住院号ZY2024020311, 微信：lin_wei88, ``MRN: 00387712``), where the
 span is the identifier and the name stays. ``named_pattern`` builds that search for a recognizer from its
-names and the identifier's form; ``whole_pattern`` matches a field's value that is one identifier (blanks
-aside), for fields whose name says so (``detectors.field_value``).
+names and the identifier's form, and ``NamedCodeRecognizer`` reports what it finds; ``whole_pattern``
+matches a field's value that is one identifier (blanks aside), for fields whose name says so
+(``detectors.field_value``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from detectors.lexicon.wordlist import longest_first
+from detectors.recognizers.base import Span, SpanRecognizer
 
 NAMED = 0.85  # an identifier right after its name, or the whole value of a field so named
 # Between a name and its identifier: blanks, a colon, #, =, or 为/是/is (possessive: no backtracking).
@@ -44,3 +47,21 @@ def named_pattern(zh_names: Sequence[str], en_names: Sequence[str], code: str) -
 def whole_pattern(code: str) -> re.Pattern[str]:
     """A value that is one identifier of the form ``code`` with blanks around it (its group 1)."""
     return re.compile(rf"\s*({code})\s*", re.IGNORECASE)
+
+
+class NamedCodeRecognizer(SpanRecognizer):
+    """Reports the identifiers ``NAMED_RE`` (a ``named_pattern``) finds after their name, at ``NAMED``,
+    where ``is_code`` accepts them. Subclasses set ``NAMED_RE``, ``is_code`` and the usual ENTITY,
+    PATTERNS (for Presidio and the prefilter: ``NAMED_RE``'s pattern), CONTEXT and TRIGGER."""
+
+    NAMED_RE: ClassVar[re.Pattern[str]]
+
+    def is_code(self, code: str) -> bool:
+        raise NotImplementedError
+
+    def spans(self, text: str) -> list[Span]:
+        return [
+            (match.start("code"), match.end("code"), NAMED)
+            for match in self.NAMED_RE.finditer(text)
+            if self.is_code(match.group("code"))
+        ]

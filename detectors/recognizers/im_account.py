@@ -21,8 +21,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.named_code import NAMED, named_pattern, whole_pattern
-from detectors.recognizers.base import Span, SpanRecognizer
+from detectors.named_code import NAMED, NamedCodeRecognizer, named_pattern, whole_pattern
 from detectors.recognizers.phone_number import is_gba_number
 
 MAINLAND_DIGITS = 11
@@ -53,7 +52,7 @@ def whole_value(text: str) -> tuple[int, int] | None:
     return match.span(1)
 
 
-class ImAccountRecognizer(SpanRecognizer):
+class ImAccountRecognizer(NamedCodeRecognizer):
     ENTITY = "IM_ACCOUNT"
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("named_im_account", _NAMED_RE.pattern, NAMED)]
     # Field names that say their value is an account (``detectors.field_value``), lower case.
@@ -61,9 +60,7 @@ class ImAccountRecognizer(SpanRecognizer):
     # Every name holds one of these: most texts are passed over on this one search.
     TRIGGER = re.compile(r"微信|微訊|v信|qq|vx|wechat|weixin", re.IGNORECASE)
 
-    def spans(self, text: str) -> list[Span]:
-        return [
-            (match.start("code"), match.end("code"), NAMED)
-            for match in _NAMED_RE.finditer(text)
-            if is_account(match.group("code"))
-        ]
+    NAMED_RE = _NAMED_RE
+
+    def is_code(self, code: str) -> bool:
+        return is_account(code)

@@ -24,8 +24,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.named_code import NAMED, named_pattern, whole_pattern
-from detectors.recognizers.base import Span, SpanRecognizer
+from detectors.named_code import NAMED, NamedCodeRecognizer, named_pattern, whole_pattern
 
 MIN_DIGITS = 4
 MAX_LENGTH = 24
@@ -89,7 +88,7 @@ def whole_value(text: str) -> tuple[int, int] | None:
     return match.span(1)
 
 
-class MedicalRecordNumberRecognizer(SpanRecognizer):
+class MedicalRecordNumberRecognizer(NamedCodeRecognizer):
     ENTITY = "MEDICAL_RECORD_NUMBER"
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("named_record_number", _NAMED_RE.pattern, NAMED)]
     # Field names that say their value is the number (``detectors.field_value``), lower case.
@@ -119,9 +118,7 @@ class MedicalRecordNumberRecognizer(SpanRecognizer):
     # Every name holds 号/號 or one of these words: most texts are passed over on this one search.
     TRIGGER = re.compile(r"[号號]|mrn|med|hospital|patient|admission", re.IGNORECASE)
 
-    def spans(self, text: str) -> list[Span]:
-        return [
-            (match.start("code"), match.end("code"), NAMED)
-            for match in _NAMED_RE.finditer(text)
-            if is_record_number(match.group("code"))
-        ]
+    NAMED_RE = _NAMED_RE
+
+    def is_code(self, code: str) -> bool:
+        return is_record_number(code)
