@@ -178,6 +178,12 @@ def is_person(word: str, confidence: float = 0.0) -> bool:
     return not (len(word) == 4 and word[0] == word[1] and word[2] == word[3])
 
 
+def _is_emoticon(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all of a square-bracketed tag: Weibo's and WeChat's emoticons are
+    written as words in brackets ([浮云], [哈哈], [晕]), which the model may read as a given name."""
+    return start > 0 and end < len(text) and text[start - 1] == "[" and text[end] == "]"
+
+
 def _names_an_organisation(text: str, end: int) -> bool:
     """Whether an organisation word follows ``end``, perhaps after a place: 余仁生（香港）有限公司."""
     match = _BRACKETED.match(text, end)
@@ -271,6 +277,7 @@ def person_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int, float
             not is_person(text[start:end], confidence)
             or _names_an_organisation(text, end)
             or (first == last and _in_herb(text, start, end))
+            or _is_emoticon(text, start, end)
         ):
             continue
         if confidence < CONFIDENT and _whole_mention(text, start, end):

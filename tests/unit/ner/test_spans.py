@@ -122,3 +122,17 @@ def test_an_unsure_name_that_is_a_whole_mention_reaches_the_threshold(
     spec: str, expected: list[tuple[str, float]]
 ) -> None:
     assert [(name, score) for name, score in scored(spec, 0.3) if score >= 0.5] == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("培训/vn 结束/v 了/u [/w 浮云/PER ]/w 淡淡/a", []),  # a Weibo emoticon
+        ("好/a 开心/a [/w 晕晕/PER ]/w", []),
+        ("[/w 王芳/PER 说/v ]/w", ["王芳"]),  # more than the name in the brackets
+        ("【/w 王芳/PER 】/w 来稿/n", ["王芳"]),  # a heading's brackets are not an emoticon's
+        ("发表/v 了/u 博文/PER 《/w", []),  # an everyday word: a blog post
+    ],
+)
+def test_an_emoticon_or_an_everyday_word_is_no_name(spec: str, expected: list[str]) -> None:
+    assert names(spec) == expected
