@@ -13,7 +13,7 @@ from detectors.finding import Finding
 from detectors.walker import JsonValue, is_key_path
 from rules.decision import Action, Decision, FlowContext, MaskInstruction
 from rules.jurisdiction import PERSONAL_CATEGORIES, crosses_boundary, kind_mismatch, outside_gba
-from rules.minor import is_minor, stated_child
+from rules.minor import is_minor, stated_child, with_child
 from rules.policy import Flow, Policy, Rule
 from rules.reasons import Reason
 
@@ -41,11 +41,6 @@ def _categories(
     if finding.entity in _MINOR_SIGNALS and is_minor(record, finding, context.record_date):
         return categories | _MINOR
     return categories
-
-
-def _with_child(categories: frozenset[Category]) -> frozenset[Category]:
-    """A personal finding's categories in a record that states a child's age (``rules.minor``)."""
-    return categories | _MINOR if categories & PERSONAL_CATEGORIES else categories
 
 
 def _flow_reasons(
@@ -196,7 +191,7 @@ def _decide(
     categorised = [(f, _categories(record, f, context, policy)) for f in confident]
     child = bool(confident or uncertain) and stated_child(record)  # an age under 14: a child's data
     if child:
-        categorised = [(f, _with_child(c)) for f, c in categorised]
+        categorised = [(f, with_child(c)) for f, c in categorised]
     flow = policy.find_flow(context.source, context.destination, context.purpose)
     flow_id = flow.id if flow else None
     for f in ignored:
@@ -255,7 +250,7 @@ def _decide(
     for finding in uncertain:
         categories = _categories(record, finding, context, policy)
         if child:
-            categories = _with_child(categories)
+            categories = with_child(categories)
         if traces is None:
             rule = _first_rule(finding, categories, flow_id, policy.rules, use_min_score=False)
             why = ""

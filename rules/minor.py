@@ -20,11 +20,15 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from detectors.entities import Category
 from detectors.finding import Finding
 from detectors.normalise import needs_view, view
 from detectors.recognizers.date_of_birth import birth_date_in
 from detectors.recognizers.health_data import hint_words
 from detectors.walker import JsonValue, inspected_text_at
+from rules.jurisdiction import PERSONAL_CATEGORIES
+
+_MINOR = frozenset({Category.MINOR})
 
 MINOR_AGE = 14
 _SEPARATORS = re.compile(r"[\s./_-]")  # between an ID's digit groups
@@ -108,6 +112,12 @@ def _child_in_text(text: str, hint: str) -> bool:
             if groups[at] is not None and _under_14(groups[at], groups[at + 1], groups[at + 2]):
                 return True
     return False
+
+
+def with_child(categories: frozenset[Category]) -> frozenset[Category]:
+    """A finding's categories in a record that states a child's age (``stated_child``): every personal
+    finding of such a record is the child's (decide, explain and the review analysis alike)."""
+    return categories | _MINOR if categories & PERSONAL_CATEGORIES else categories
 
 
 def stated_child(record: JsonValue) -> bool:
