@@ -34,6 +34,26 @@ _CODE = rf"(?:{_QQ}|{_WECHAT})(?![-_0-9a-z])"
 _NAMED_RE = named_pattern(_ZH_NAMES, _EN_NAMES, _CODE)
 _CODE_ONLY = whole_pattern(_CODE)
 _NOT_LETTER = re.compile(r"[-_0-9]")
+# What a field about an account holds when it holds no account ({"wechat_bound": "enabled"}).
+_STATUS_WORDS = frozenset(
+    [
+        "enabled",
+        "disabled",
+        "unknown",
+        "verified",
+        "unverified",
+        "pending",
+        "active",
+        "inactive",
+        "missing",
+        "unbound",
+        "notset",
+        "none",
+        "null",
+        "false",
+        "true",
+    ]
+)
 
 
 def is_account(code: str, named_field: bool = False) -> bool:
@@ -47,7 +67,9 @@ def is_account(code: str, named_field: bool = False) -> bool:
 def whole_value(text: str) -> tuple[int, int] | None:
     """The span of ``text``'s account where the whole value (blanks aside) is one (see the module)."""
     match = _CODE_ONLY.fullmatch(text)
-    if match is None or not is_account(match.group(1), named_field=True):
+    if match is None or match.group(1).lower() in _STATUS_WORDS:
+        return None
+    if not is_account(match.group(1), named_field=True):
         return None
     return match.span(1)
 

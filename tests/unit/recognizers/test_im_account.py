@@ -69,6 +69,8 @@ def test_the_whole_value_of_a_field_so_named_is_one(value: str, hint: str) -> No
         ("微信：ab_1", ""),  # too short for a WeChat id
         ("微信：" + "a_" * 12, ""),  # too long
         ("linwei", "name"),
+        ("enabled", "wechat_bound"),  # a status, not an account
+        ("Unknown", "qq"),
         ("lin_wei88", ""),  # not named
     ],
 )
