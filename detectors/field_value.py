@@ -41,8 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from detectors.leniency import SHAPE_ONLY, phone_shape, resident_id_shape
-from detectors.named_code import NAMED
-from detectors.recognizers import im_account, medical_record_number
+from detectors.named_code import NAMED, NamedCodeRecognizer
 from detectors.recognizers.base import CONTEXT_BOOST, GbaRecognizer
 from detectors.recognizers.cn_bank_card import is_bank_card
 from detectors.recognizers.cn_resident_id import PROVINCES, is_resident_id
@@ -73,12 +72,7 @@ _COUNTRY_CODES = (("86", 11), ("852", 8), ("853", 8))
 CARD_WORDS = ("card", "卡")
 
 PHONE, RESIDENT_ID, CARD = "PHONE_NUMBER", "CN_RESIDENT_ID", "CARD"
-RECORD_NUMBER, IM_ACCOUNT, HEALTH = "MEDICAL_RECORD_NUMBER", "IM_ACCOUNT", "HEALTH_DATA"
-# Identifiers with no shape of their own (``detectors.named_code``): the whole value of a field so named.
-_NAMED_CODES: dict[str, Callable[[str], tuple[int, int] | None]] = {
-    RECORD_NUMBER: medical_record_number.whole_value,
-    IM_ACCOUNT: im_account.whole_value,
-}
+RECORD_NUMBER, HEALTH = "MEDICAL_RECORD_NUMBER", "HEALTH_DATA"
 _CARD_ENTITIES = ("CN_BANK_CARD", "CREDIT_CARD")
 
 
@@ -145,6 +139,9 @@ class FieldValues:
 
     def __init__(self, recognizers: Mapping[str, GbaRecognizer]) -> None:
         self._recognizers = recognizers
+        # Identifiers with no shape of their own (``detectors.named_code``), by entity: a field named for
+        # one is read whole by its recognizer.
+        self._named = {e: r for e, r in recognizers.items() if isinstance(r, NamedCodeRecognizer)}
         self._kinds: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=HINT_CACHE_SIZE)(self.kinds)
 
     def kinds(self, hint: str) -> tuple[str, ...]:
@@ -156,12 +153,12 @@ class FieldValues:
             return recognizer.hint_context(hint) if recognizer is not None else (False, False)
 
         kinds = []
+        named = tuple((entity, (entity,)) for entity in self._named)
         for kind, entities in (
             (PHONE, (PHONE,)),
             (RESIDENT_ID, (RESIDENT_ID,)),
             (CARD, _CARD_ENTITIES),
-            (RECORD_NUMBER, (RECORD_NUMBER,)),
-            (IM_ACCOUNT, (IM_ACCOUNT,)),
+            *named,
         ):
             judged = [says(entity) for entity in entities]
             positive = any(p for p, _ in judged) or (
@@ -184,11 +181,11 @@ class FieldValues:
             value = match.group(1)
             compact = _SEPARATORS.sub("", value).upper()
             for kind in kinds:
-                judged = self._judge(kind, value, compact) if kind not in _NAMED_CODES else None
+                judged = self._judge(kind, value, compact) if kind not in self._named else None
                 if judged is not None and (best is None or judged[0] > best[2]):
                     best = (start, end, *judged)
         for kind in kinds if best is None else ():  # a named identifier, when no number reading holds
-            span = _NAMED_CODES[kind](text) if kind in _NAMED_CODES else None
+            span = self._named[kind].whole_value(text) if kind in self._named else None
             if span is not None:
                 best = (*span, NAMED, kind)
                 break

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from presidio_analyzer import Pattern
 
 from detectors.lexicon.wordlist import longest_first
 from detectors.recognizers.base import Span, SpanRecognizer
@@ -50,13 +52,26 @@ def whole_pattern(code: str) -> re.Pattern[str]:
 
 
 class NamedCodeRecognizer(SpanRecognizer):
-    """Reports the identifiers ``NAMED_RE`` (a ``named_pattern``) finds after their name, at ``NAMED``,
-    where ``is_code`` accepts them. Subclasses set ``NAMED_RE``, ``is_code`` and the usual ENTITY,
-    PATTERNS (for Presidio and the prefilter: ``NAMED_RE``'s pattern), CONTEXT and TRIGGER."""
+    """An identifier of the form ``CODE``, after one of its names (``ZH_NAMES``, ``EN_NAMES``: see
+    ``named_pattern``) where ``is_code`` accepts it, at ``NAMED``; ``whole_value`` reads a field's value
+    for ``detectors.field_value``. Subclasses set those, ENTITY, CONTEXT (the field names that say so) and
+    TRIGGER; the search and PATTERNS (Presidio's and the prefilter's: the same search) are made here."""
 
+    ZH_NAMES: ClassVar[tuple[str, ...]] = ()
+    EN_NAMES: ClassVar[tuple[str, ...]] = ()
+    CODE: ClassVar[str]
     NAMED_RE: ClassVar[re.Pattern[str]]
+    WHOLE_RE: ClassVar[re.Pattern[str]]
 
-    def is_code(self, code: str) -> bool:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.NAMED_RE = named_pattern(cls.ZH_NAMES, cls.EN_NAMES, cls.CODE)
+        cls.WHOLE_RE = whole_pattern(cls.CODE)
+        cls.PATTERNS = [Pattern(f"named_{cls.ENTITY.lower()}", cls.NAMED_RE.pattern, NAMED)]
+
+    def is_code(self, code: str, whole_field: bool = False) -> bool:
+        """Whether ``code`` (of the form ``CODE``) is one; ``whole_field``: it is a field's whole value
+        under a name that says so, not found after its name in text."""
         raise NotImplementedError
 
     def spans(self, text: str) -> list[Span]:
@@ -65,3 +80,10 @@ class NamedCodeRecognizer(SpanRecognizer):
             for match in self.NAMED_RE.finditer(text)
             if self.is_code(match.group("code"))
         ]
+
+    def whole_value(self, text: str) -> tuple[int, int] | None:
+        """The identifier's span where ``text`` (blanks aside) is one, for a field named for it."""
+        match = self.WHOLE_RE.fullmatch(text)
+        if match is None or not self.is_code(match.group(1), whole_field=True):
+            return None
+        return match.span(1)

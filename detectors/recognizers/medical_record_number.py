@@ -20,11 +20,8 @@ rule allowing a flow's health data does not let it through in clear.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
 
-from presidio_analyzer import Pattern
-
-from detectors.named_code import NAMED, NamedCodeRecognizer, named_pattern, whole_pattern
+from detectors.named_code import NamedCodeRecognizer
 
 MIN_DIGITS = 4
 MAX_LENGTH = 24
@@ -66,9 +63,6 @@ _EN_NAMES = (
     r"out-?patient[ _-]?(?:number|no\.?|id)",
     r"admission[ _-]?(?:number|no\.?)",
 )
-_CODE = r"[a-z]{0,4}+[-_/]?\d[0-9a-z]*+(?:[-_/][0-9a-z]++){0,4}+(?![0-9a-z])"
-_NAMED_RE = named_pattern(_ZH_NAMES, _EN_NAMES, _CODE)
-_CODE_ONLY = whole_pattern(_CODE)
 _DATE = re.compile(r"(?:19|20)\d\d([-/.]?)(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])")
 _DIGIT = re.compile(r"\d")
 
@@ -80,17 +74,11 @@ def is_record_number(code: str) -> bool:
     )
 
 
-def whole_value(text: str) -> tuple[int, int] | None:
-    """The span of ``text``'s number where the whole value (blanks aside) is one (see the module)."""
-    match = _CODE_ONLY.fullmatch(text)
-    if match is None or not is_record_number(match.group(1)):
-        return None
-    return match.span(1)
-
-
 class MedicalRecordNumberRecognizer(NamedCodeRecognizer):
     ENTITY = "MEDICAL_RECORD_NUMBER"
-    PATTERNS: ClassVar[list[Pattern]] = [Pattern("named_record_number", _NAMED_RE.pattern, NAMED)]
+    ZH_NAMES = _ZH_NAMES
+    EN_NAMES = _EN_NAMES
+    CODE = r"[a-z]{0,4}+[-_/]?\d[0-9a-z]*+(?:[-_/][0-9a-z]++){0,4}+(?![0-9a-z])"
     # Field names that say their value is the number (``detectors.field_value``), lower case.
     CONTEXT = (
         *_ZH_NAMES,
@@ -118,7 +106,5 @@ class MedicalRecordNumberRecognizer(NamedCodeRecognizer):
     # Every name holds 号/號 or one of these words: most texts are passed over on this one search.
     TRIGGER = re.compile(r"[号號]|mrn|med|hospital|patient|admission", re.IGNORECASE)
 
-    NAMED_RE = _NAMED_RE
-
-    def is_code(self, code: str) -> bool:
+    def is_code(self, code: str, whole_field: bool = False) -> bool:
         return is_record_number(code)
