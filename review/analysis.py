@@ -19,7 +19,7 @@ from detectors.classify import Classifier
 from detectors.entities import SENSITIVE_CATEGORIES, Category, category_of
 from detectors.finding import Finding
 from detectors.walker import JsonValue
-from rules.minor import is_minor, stated_child, with_child
+from rules.minor import is_childs, is_minor, stated_child
 from rules.tuning import Tuning
 
 
@@ -135,9 +135,7 @@ class Analyst:
         findings = tuple(policy_findings(found, record, tuning, fields, hints))
         entities = {f.entity: tuning.category_of(f.entity) for f in findings}
         if findings and stated_child(record):  # an age under 14: every personal finding is a child's
-            minors = frozenset(
-                f for f in findings if Category.MINOR in with_child(frozenset({entities[f.entity]}))
-            )
+            minors = frozenset(f for f in findings if is_childs({entities[f.entity]}))
         else:
             minors = frozenset(f for f in findings if is_minor(record, f, on))
         categories = frozenset(entities.values())

@@ -17,6 +17,7 @@ record is a child's. An age alone, or one in passing (5岁时曾患…), says no
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import lru_cache
 
@@ -114,10 +115,15 @@ def _child_in_text(text: str, hint: str) -> bool:
     return False
 
 
+def is_childs(categories: AbstractSet[Category]) -> bool:
+    """Whether a finding of ``categories`` is the child's in a record that states a child's age
+    (``stated_child``): every personal one is (decide, explain and the review analysis alike)."""
+    return not categories.isdisjoint(PERSONAL_CATEGORIES)
+
+
 def with_child(categories: frozenset[Category]) -> frozenset[Category]:
-    """A finding's categories in a record that states a child's age (``stated_child``): every personal
-    finding of such a record is the child's (decide, explain and the review analysis alike)."""
-    return categories | _MINOR if categories & PERSONAL_CATEGORIES else categories
+    """A finding's categories in a record that states a child's age: ``minor`` added where ``is_childs``."""
+    return categories | _MINOR if is_childs(categories) else categories
 
 
 def stated_child(record: JsonValue) -> bool:
@@ -136,15 +142,10 @@ def stated_child(record: JsonValue) -> bool:
         elif isinstance(node, list):
             for child in node:
                 push((child, hint))
-        elif (
-            isinstance(node, int | float)
-            and not isinstance(node, bool)
-            and hint
-            and _age_field(hint)[0]
-            and 0 <= node < 1000
-            and _child_in_text(str(int(node)), hint)
-        ):
-            return True
+        elif isinstance(node, int | float) and not isinstance(node, bool) and hint and 0 <= node < 1000:
+            is_age, in_months = _age_field(hint)
+            if is_age and _under_14(str(int(node)), None, None, in_months):
+                return True
     return False
 
 
