@@ -194,6 +194,13 @@ def _module_patterns() -> list[tuple[str, re.Pattern[str]]]:
             for name, value in vars(module).items():
                 if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
                     found.append((f"{module.__name__}.{name}", value))
+    # and the patterns a recognizer class holds (its TRIGGER; a named identifier's search and whole-value
+    # pattern, which NamedCodeRecognizer builds per class)
+    for recognizer in all_recognizers():
+        cls = type(recognizer)
+        for name, value in vars(cls).items():
+            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+                found.append((f"{cls.__module__}.{cls.__name__}.{name}", value))
     return found
 
 
